@@ -1,0 +1,53 @@
+"""The TikTok protocol with no Airflow import: clients, errors, retries, request models, OAuth."""
+
+from airflow_provider_tiktok.api.async_client import AsyncTikTokClient
+from airflow_provider_tiktok.api.call import ApiCall, BaseUrls
+from airflow_provider_tiktok.api.client import TikTokClient
+from airflow_provider_tiktok.api.errors import (
+    TikTokAPIError,
+    TikTokAuthError,
+    TikTokDownloadURLExpiredError,
+    TikTokError,
+    TikTokHTTPError,
+    TikTokInvalidRequestError,
+    TikTokOAuthError,
+    TikTokPermissionError,
+    TikTokQueryTooLargeError,
+    TikTokRateLimitError,
+    TikTokRefreshTokenError,
+    TikTokServerError,
+    TikTokTaskNotReadyError,
+    TikTokTokenExpiredError,
+    TikTokTransportError,
+    TikTokValidationError,
+)
+from airflow_provider_tiktok.api.retry import Pacer, RetryPolicy, Timeouts
+from airflow_provider_tiktok.api.status import ReportTaskState, ReportTaskStatus
+
+__all__ = [
+    "ApiCall",
+    "AsyncTikTokClient",
+    "BaseUrls",
+    "Pacer",
+    "ReportTaskState",
+    "ReportTaskStatus",
+    "RetryPolicy",
+    "TikTokAPIError",
+    "TikTokAuthError",
+    "TikTokClient",
+    "TikTokDownloadURLExpiredError",
+    "TikTokError",
+    "TikTokHTTPError",
+    "TikTokInvalidRequestError",
+    "TikTokOAuthError",
+    "TikTokPermissionError",
+    "TikTokQueryTooLargeError",
+    "TikTokRateLimitError",
+    "TikTokRefreshTokenError",
+    "TikTokServerError",
+    "TikTokTaskNotReadyError",
+    "TikTokTokenExpiredError",
+    "TikTokTransportError",
+    "TikTokValidationError",
+    "Timeouts",
+]
