@@ -1,0 +1,1 @@
+"""Shared utilities (Airflow-facing)."""

@@ -1,0 +1,223 @@
+"""Atomic, streaming writes to any Airflow ``ObjectStoragePath`` (local, s3://, gs://, ...).
+
+Every file the provider writes goes through :func:`atomic_write`: bytes stream into a temporary
+object beside the destination, which is moved into place only when the writer finished without an
+error. A failed or killed task therefore never leaves a partial file at the destination, and a
+rerun overwrites the previous file instead of duplicating it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import gzip
+import io
+import json
+import logging
+import time
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, BinaryIO
+
+from airflow.sdk import ObjectStoragePath
+
+from airflow_provider_tiktok.api.errors import TikTokValidationError
+
+log = logging.getLogger(__name__)
+
+COMPRESSIONS = (None, "gzip")
+PARTIAL_SUFFIX = ".partial"
+
+
+def resolve_destination(destination: Any, *, conn_id: str | None = None) -> ObjectStoragePath:
+    """Turn a user's destination into an ``ObjectStoragePath`` naming a file, or say what is wrong.
+
+    :param destination: an ``ObjectStoragePath`` or a URI string such as ``file:///data/r.csv`` or
+        ``s3://bucket/tiktok/r.csv``.
+    :param conn_id: Airflow connection for the object store (when given as a string).
+    """
+    if isinstance(destination, ObjectStoragePath):
+        path = destination
+    elif isinstance(destination, str) and destination.strip():
+        text = destination.strip()
+        if "://" not in text:
+            raise TikTokValidationError(
+                f"destination must be a URI with a scheme, e.g. file:///data/report.csv or "
+                f"s3://bucket/report.csv; got {destination!r}")
+        if text.endswith("/"):
+            raise TikTokValidationError(f"destination must name a file, not a folder: {destination!r}")
+        try:
+            path = ObjectStoragePath(text, conn_id=conn_id)
+        except Exception as exc:  # unknown scheme, bad URI: fsspec raises various types
+            raise TikTokValidationError(
+                f"destination {destination!r} is not a valid ObjectStoragePath: {exc}") from None
+    else:
+        raise TikTokValidationError(
+            f"destination must be an ObjectStoragePath or a URI string, got {type(destination).__name__}")
+    if not path.name:
+        raise TikTokValidationError(f"destination must name a file, not a folder: {str(path)!r}")
+    return path
+
+
+def check_compression(compression: str | None) -> str | None:
+    if compression not in COMPRESSIONS:
+        raise TikTokValidationError(f"compression must be None or 'gzip', got {compression!r}")
+    return compression
+
+
+class CountingWriter(io.RawIOBase):
+    """A write-only binary stream that counts the bytes it passes on."""
+
+    def __init__(self, target: BinaryIO) -> None:
+        self._target = target
+        self.bytes_written = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        view = memoryview(data)
+        self._target.write(view)
+        self.bytes_written += view.nbytes
+        return view.nbytes
+
+
+class Sink:
+    """What :func:`atomic_write` yields: a binary ``write`` plus byte counters."""
+
+    def __init__(self, stored: CountingWriter, stream: Any, compressed: bool) -> None:
+        self._stored = stored
+        self._stream = stream
+        self.compressed = compressed
+        self.bytes_in = 0  # bytes given to write() (before compression)
+
+    def write(self, data: bytes) -> int:
+        self.bytes_in += len(data)
+        self._stream.write(data)
+        return len(data)
+
+    @property
+    def bytes_stored(self) -> int:
+        """Bytes that reached the object (after compression); final once the writer closed."""
+        return self._stored.bytes_written
+
+    def _close(self) -> None:
+        if self.compressed:
+            self._stream.close()  # writes the gzip trailer into the counting writer
+
+
+def partial_path(destination: ObjectStoragePath) -> ObjectStoragePath:
+    """The temporary object for ``destination``: hidden, unique, in the same folder (same filesystem)."""
+    return destination.parent / f".{destination.name}.{uuid.uuid4().hex[:12]}{PARTIAL_SUFFIX}"
+
+
+@contextlib.contextmanager
+def atomic_write(destination: ObjectStoragePath, *, compression: str | None = None) -> Iterator[Sink]:
+    """Write ``destination`` all at once or not at all.
+
+    Yields a :class:`Sink`; when the ``with`` block ends without an error the temporary object is
+    moved onto ``destination`` (replacing it). On any error (including Airflow's termination of a
+    killed task) the temporary object is deleted and the destination is left as it was.
+    """
+    check_compression(compression)
+    temp = partial_path(destination)
+    with contextlib.suppress(Exception):  # object stores have no folders; local paths need them
+        destination.parent.mkdir(parents=True, exist_ok=True)
+    raw = temp.open("wb")
+    stored = CountingWriter(raw)
+    stream: Any = gzip.GzipFile(fileobj=stored, mode="wb", mtime=0) if compression == "gzip" else stored
+    sink = Sink(stored, stream, compressed=compression == "gzip")
+    try:
+        yield sink
+        sink._close()
+        raw.close()
+        temp.rename(destination)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            raw.close()
+        with contextlib.suppress(Exception):
+            temp.unlink()
+        raise
+
+
+class JsonLinesSink:
+    """Writes one compact JSON object per line (UTF-8)."""
+
+    def __init__(self, sink: Sink) -> None:
+        self._sink = sink
+        self._encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        self.rows = 0
+
+    def write_row(self, row: Mapping[str, Any]) -> None:
+        self._sink.write((self._encode(row) + "\n").encode("utf-8"))
+        self.rows += 1
+
+    def write_rows(self, rows: Any) -> None:
+        lines = [self._encode(row) for row in rows]
+        if lines:
+            self._sink.write(("\n".join(lines) + "\n").encode("utf-8"))
+            self.rows += len(lines)
+
+
+class CsvSink:
+    """Writes rows with the ``csv`` module; the header comes from ``fieldnames``."""
+
+    def __init__(self, sink: Sink, fieldnames: Sequence[str]) -> None:
+        self._sink = sink
+        self._buffer = io.StringIO()
+        self._writer = csv.DictWriter(self._buffer, fieldnames=list(fieldnames), extrasaction="ignore",
+                                      lineterminator="\n")
+        self._writer.writeheader()
+        self._flush()
+        self.rows = 0
+
+    def _flush(self) -> None:
+        self._sink.write(self._buffer.getvalue().encode("utf-8"))
+        self._buffer.seek(0)
+        self._buffer.truncate()
+
+    def write_row(self, row: Mapping[str, Any]) -> None:
+        self.write_rows([row])
+
+    def write_rows(self, rows: Any) -> None:
+        count = 0
+        for row in rows:
+            self._writer.writerow(row)
+            count += 1
+        if count:
+            self._flush()
+            self.rows += count
+
+
+class ProgressLogger:
+    """Logs ``label``'s progress (bytes, rows, elapsed) at most every ``every`` seconds."""
+
+    def __init__(self, label: str, *, every: float = 5.0, logger: logging.Logger | None = None) -> None:
+        self.label = label
+        self.every = every
+        self.log = logger or log
+        self.started = time.monotonic()
+        self._last = self.started
+        self.bytes = 0
+        self.rows = 0
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def update(self, *, bytes_added: int = 0, rows_added: int = 0) -> None:
+        self.bytes += bytes_added
+        self.rows += rows_added
+        now = time.monotonic()
+        if now - self._last >= self.every:
+            self._last = now
+            self._emit("in progress")
+
+    def done(self) -> None:
+        self._emit("done")
+
+    def _emit(self, state: str) -> None:
+        elapsed = self.elapsed
+        rate = self.bytes / elapsed / 1_048_576 if elapsed > 0 else 0.0
+        self.log.info("%s %s: %s bytes (%.1f MiB/s), %s rows, %.1fs elapsed", self.label, state,
+                      f"{self.bytes:,}", rate, f"{self.rows:,}", elapsed)
