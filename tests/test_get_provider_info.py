@@ -15,7 +15,8 @@ from airflow_provider_tiktok.get_provider_info import get_provider_info
 
 
 def test_entry_point_resolves_to_provider_info():
-    eps = [ep for ep in metadata.entry_points(group="apache_airflow_provider") if ep.dist.name == "airflow-provider-tiktok"]
+    eps = [ep for ep in metadata.entry_points(group="apache_airflow_provider")
+           if ep.dist is not None and ep.dist.name == "airflow-provider-tiktok"]
     assert len(eps) == 1
     info = eps[0].load()()
     assert info["package-name"] == eps[0].dist.name == "airflow-provider-tiktok"
