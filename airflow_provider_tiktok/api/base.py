@@ -9,7 +9,7 @@ from typing import Any
 from airflow_provider_tiktok import __version__
 from airflow_provider_tiktok.api.call import ApiCall, BaseUrls, PreparedRequest, prepare, redacted_url
 from airflow_provider_tiktok.api.errors import TikTokTokenExpiredError
-from airflow_provider_tiktok.api.redact import Redactor
+from airflow_provider_tiktok.api.redact import Redactor, install_http_log_filter
 from airflow_provider_tiktok.api.retry import Pacer, RetryPolicy, Timeouts
 
 log = logging.getLogger("airflow_provider_tiktok.api")
@@ -48,6 +48,7 @@ class ClientBase:
         redactor: Redactor | None = None,
         pacer: Pacer | None = None,
     ) -> None:
+        install_http_log_filter()
         self.urls = BaseUrls.resolve(environment, base_url)
         self.app_id = app_id
         self.app_secret = app_secret

@@ -7,6 +7,7 @@ client has seen) are replaced inside any string, e.g. an error message that echo
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Iterable, Mapping
@@ -38,8 +39,10 @@ class Redactor:
         self.add(*secrets)
 
     def add(self, *secrets: str | None) -> None:
-        """Register values that must never be shown."""
+        """Register values that must never be shown (also with the process-wide log filter)."""
         fresh = {s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH}
+        if fresh and self is not _PROCESS_REDACTOR:
+            _PROCESS_REDACTOR.add(*fresh)
         with self._lock:
             if fresh - self._secrets:
                 self._secrets |= fresh
@@ -69,3 +72,35 @@ def redact_mapping(data: Mapping[str, Any] | None, redactor: Redactor | None = N
         else:
             out[key] = value
     return out
+
+
+#: Every secret any client registered; used to scrub HTTP libraries' own debug logs.
+_PROCESS_REDACTOR = Redactor()
+
+#: Loggers of the HTTP libraries we use, which log request URLs (with query strings) at DEBUG.
+HTTP_LIBRARY_LOGGERS = ("urllib3.connectionpool", "httpx", "httpcore")
+
+
+class SecretLogFilter(logging.Filter):
+    """Rewrites log records of HTTP libraries so registered secrets never reach a handler."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken record is not ours to fix
+            return True
+        cleaned = _PROCESS_REDACTOR(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+_FILTER = SecretLogFilter()
+
+
+def install_http_log_filter() -> None:
+    """Attach :class:`SecretLogFilter` to the HTTP libraries' loggers (idempotent)."""
+    for name in HTTP_LIBRARY_LOGGERS:
+        logger = logging.getLogger(name)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)

@@ -1,0 +1,76 @@
+"""TikTokHook over the emulator: connection parsing, clients, test_connection."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from airflow_provider_tiktok.api.errors import TikTokValidationError
+from airflow_provider_tiktok.hooks.tiktok import TikTokHook
+
+
+def _set_conn(monkeypatch, emu, family="marketing", conn_id="tiktok_default", **overrides):
+    conn = emu.connection_dict(conn_id, family)
+    conn.update(overrides)
+    monkeypatch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps(conn))
+
+
+def test_hook_reads_connection_and_calls_tiktok(tiktok_connection):
+    hook = TikTokHook()
+    assert hook.config.base_url == tiktok_connection.base_url
+    assert [a.advertiser_id for a in hook.get_authorized_advertisers()] == tiktok_connection.advertiser_ids
+    assert hook.get_conn() is hook.get_conn()  # one pooled client per hook
+    assert hook.resolve_advertiser_ids() == tiktok_connection.advertiser_ids
+    assert hook.resolve_advertiser_ids("42") == ["42"]
+
+
+def test_test_connection_marketing(tiktok_connection):
+    ok, message = TikTokHook().test_connection()
+    assert ok and "3 advertiser" in message
+
+
+def test_test_connection_reports_auth_failure_without_secret(tiktok_emulator, monkeypatch):
+    _set_conn(monkeypatch, tiktok_emulator)
+    tiktok_emulator.inject("/oauth2/advertiser/get/", {1: "40105"})
+    ok, message = TikTokHook().test_connection()
+    assert not ok and "40105" in message and "re-authorize" in message
+    assert tiktok_emulator.access_token not in message and tiktok_emulator.app_secret not in message
+
+
+@pytest.mark.parametrize("family", ["accounts", "login_kit"])
+def test_test_connection_other_families(tiktok_emulator, monkeypatch, family):
+    _set_conn(monkeypatch, tiktok_emulator, family)
+    ok, message = TikTokHook().test_connection()
+    assert ok, message
+
+
+def test_wrong_connection_type_is_a_clear_error(tiktok_emulator, monkeypatch):
+    _set_conn(monkeypatch, tiktok_emulator, conn_type="http")
+    with pytest.raises(TikTokValidationError, match="type 'http'"):
+        TikTokHook().config  # noqa: B018
+
+
+def test_missing_app_secret_is_reported_before_http(tiktok_emulator, monkeypatch):
+    _set_conn(monkeypatch, tiktok_emulator, password=None)
+    with pytest.raises(TikTokValidationError, match="App secret"):
+        TikTokHook().get_authorized_advertisers()
+    assert tiktok_emulator.count("/oauth2/advertiser/get/") == 0
+
+
+def test_no_default_advertisers(tiktok_emulator, monkeypatch):
+    conn = tiktok_emulator.connection_dict()
+    conn["extra"].pop("advertiser_ids")
+    monkeypatch.setenv("AIRFLOW_CONN_TIKTOK_DEFAULT", json.dumps(conn))
+    with pytest.raises(TikTokValidationError, match="Advertiser IDs"):
+        TikTokHook().resolve_advertiser_ids()
+
+
+async def test_async_lookup_and_client(tiktok_connection):
+    from airflow_provider_tiktok.api import marketing
+
+    hook = TikTokHook()
+    config = await hook.aget_config()
+    async with await hook.aget_client() as client:
+        advertisers = await client.call(marketing.authorized_advertisers(config.app_id, config.app_secret))
+    assert len(advertisers) == 3
