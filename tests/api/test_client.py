@@ -110,10 +110,12 @@ def test_secrets_never_reach_exceptions_or_logs(tiktok_emulator, caplog):
     """The advertiser list needs the app secret in the query: failures must not show it."""
     tiktok_emulator.inject(ADV_GET, {1: "reset", 2: "http_502", 3: "40105"})
     secrets = [tiktok_emulator.app_secret, tiktok_emulator.access_token]
-    with caplog.at_level(logging.DEBUG), _client(tiktok_emulator) as client, pytest.raises(errors.TikTokAuthError) as err:
-        client.call(_advertisers(tiktok_emulator))
+    with caplog.at_level(logging.DEBUG), _client(tiktok_emulator) as client:
+        with pytest.raises(errors.TikTokAuthError) as err:
+            client.call(_advertisers(tiktok_emulator))
     # The emulator's own access log is test infrastructure; everything else (our loggers, urllib3) counts.
-    logged = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("airflow_provider_tiktok.testing"))
+    logged = "\n".join(r.getMessage() for r in caplog.records
+                       if not r.name.startswith("airflow_provider_tiktok.testing"))
     texts = [str(err.value), repr(err.value), logged]
     for secret in secrets:
         assert all(secret not in text for text in texts)
