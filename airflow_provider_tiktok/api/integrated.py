@@ -1,0 +1,407 @@
+"""Synchronous reports: ``GET /report/integrated/get/`` request model, validation and page reader.
+
+:class:`SyncReportRequest` holds every parameter of the endpoint and validates it before any HTTP
+call. :class:`SyncReportReader` runs it on a :class:`~airflow_provider_tiktok.api.client.TikTokClient`:
+
+* the window is cut into chunks the endpoint accepts (30 days with ``stat_time_day``, 1 day with
+  ``stat_time_hour``, 365 days without a time dimension);
+* each chunk is read page by page at ``page_size`` 1000 until ``total_page``; pages are yielded as
+  they arrive, so memory holds one page, never the report;
+* rows received per chunk must equal ``page_info.total_number`` (else :class:`TikTokRowCountError`);
+* an answer carrying ``X-Tt-Ads-Throttle`` (TikTok kept only the newest 20,000 ads) is reported
+  through ``on_warning``;
+* 40067 (query too large) on a chunk's first page splits that chunk in two and retries each half,
+  down to one day.
+
+No Airflow import here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from airflow_provider_tiktok.api import spec
+from airflow_provider_tiktok.api.call import ApiCall
+from airflow_provider_tiktok.api.client import TikTokClient
+from airflow_provider_tiktok.api.errors import (
+    TikTokError,
+    TikTokQueryTooLargeError,
+    TikTokTransportError,
+    TikTokValidationError,
+)
+from airflow_provider_tiktok.api.windows import ReportWindow, chunk_window, max_days_for
+
+log = logging.getLogger(__name__)
+
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
+_ID_RE = re.compile(r"^\d{1,32}$")
+MAX_METRICS = 100
+
+
+class TikTokRowCountError(TikTokError):
+    """The rows received differ from ``page_info.total_number``: the report is incomplete or shifted."""
+
+    retryable = True
+
+
+def _json(text: str, what: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise TikTokValidationError(f"{what} is not valid JSON: {text!r}") from None
+
+
+def parse_field_list(value: Any, what: str, *, required: bool) -> tuple[str, ...]:
+    """A list of TikTok field names from a list/tuple, a JSON array string or a comma-separated string."""
+    if value is None or value == "" or value == []:
+        if required:
+            raise TikTokValidationError(f"{what} is required: give a list such as ['campaign_id', 'stat_time_day']")
+        return ()
+    items: Any = value
+    if isinstance(value, str):
+        text = value.strip()
+        split = [part.strip() for part in text.split(",") if part.strip()]
+        items = _json(text, what) if text.startswith("[") else split
+    if not isinstance(items, (list, tuple)) or not all(isinstance(i, str) for i in items):
+        raise TikTokValidationError(
+            f"{what} must be a list of field names (or a JSON array / comma-separated string), got {value!r}")
+    names = tuple(i.strip() for i in items)
+    bad = [n for n in names if not _NAME_RE.match(n)]
+    if bad:
+        raise TikTokValidationError(f"{what}: {bad} are not TikTok field names (lowercase letters, digits, _)")
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise TikTokValidationError(f"{what}: {dupes} given more than once")
+    return names
+
+
+def _check_id(value: Any, what: str) -> str:
+    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    if not _ID_RE.match(text):
+        raise TikTokValidationError(f"{what} must be a numeric TikTok id, got {value!r}")
+    return text
+
+
+def _check_enum(value: Any, allowed: frozenset[str], what: str) -> None:
+    if value not in allowed:
+        raise TikTokValidationError(f"{what} must be one of {sorted(allowed)}, got {value!r}")
+
+
+def normalize_filtering(filtering: Any) -> list[dict[str, str]] | None:
+    """Validate ``filtering``; list values of IN/NOT_IN/CONTAIN_ANY_OF/BETWEEN become JSON strings."""
+    if filtering in (None, "", []):
+        return None
+    if isinstance(filtering, str):
+        filtering = _json(filtering, "filtering")
+    if not isinstance(filtering, (list, tuple)):
+        raise TikTokValidationError("filtering must be a list of {field_name, filter_type, filter_value} objects")
+    out = []
+    for i, item in enumerate(filtering):
+        if not isinstance(item, Mapping) or any(item.get(k) in (None, "") for k in
+                                                 ("field_name", "filter_type", "filter_value")):
+            raise TikTokValidationError(
+                f"filtering[{i}] must have field_name, filter_type and filter_value, got {item!r}")
+        _check_enum(item["filter_type"], spec.FILTER_TYPES, f"filtering[{i}].filter_type")
+        value = item["filter_value"]
+        if item["filter_type"] in spec.LIST_FILTER_TYPES:
+            if isinstance(value, str):
+                value = _json(value, f"filtering[{i}].filter_value")
+            if not isinstance(value, (list, tuple)):
+                raise TikTokValidationError(f"filtering[{i}].filter_value must be a list for {item['filter_type']}")
+            if item["filter_type"] == "BETWEEN" and len(value) != 2:
+                raise TikTokValidationError(f"filtering[{i}].filter_value: BETWEEN needs exactly 2 values")
+            value = json.dumps([str(v) for v in value], separators=(",", ":"))
+        out.append({"field_name": str(item["field_name"]), "filter_type": item["filter_type"],
+                    "filter_value": str(value)})
+    return out
+
+
+@dataclass(frozen=True)
+class SyncReportRequest:
+    """Every parameter of ``/report/integrated/get/`` except the dates and the page (see :meth:`api_call`).
+
+    Construction validates the combination and raises :class:`TikTokValidationError` saying what to fix.
+    ``dimensions``/``metrics`` accept lists, JSON array strings or comma-separated strings.
+    """
+
+    report_type: str = "BASIC"
+    dimensions: Sequence[str] = ()
+    metrics: Sequence[str] = ()
+    data_level: str | None = None
+    advertiser_id: str | None = None
+    advertiser_ids: Sequence[str] | None = None
+    bc_id: str | None = None
+    service_type: str | None = None
+    query_lifetime: bool = False
+    filtering: Any = None
+    enable_total_metrics: bool = False
+    multi_adv_report_in_utc_time: bool = False
+    order_field: str | None = None
+    order_type: str | None = None
+    page_size: int = spec.PAGE_SIZE_MAX
+    extra_params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        _check_enum(self.report_type, spec.REPORT_TYPES, "report_type")
+        set_(self, "dimensions", parse_field_list(self.dimensions, "dimensions", required=True))
+        metrics = parse_field_list(self.metrics, "metrics", required=False)
+        if len(metrics) > MAX_METRICS:
+            raise TikTokValidationError(f"metrics: at most {MAX_METRICS} per request, got {len(metrics)}")
+        set_(self, "metrics", metrics)
+        set_(self, "filtering", normalize_filtering(self.filtering))
+        if isinstance(self.page_size, bool) or not isinstance(self.page_size, int) or \
+                not 1 <= self.page_size <= spec.PAGE_SIZE_MAX:
+            raise TikTokValidationError(f"page_size must be an integer from 1 to {spec.PAGE_SIZE_MAX}, "
+                                        f"got {self.page_size!r}")
+        self._check_report_type()
+        self._check_dimensions()
+
+    def _check_report_type(self) -> None:
+        set_ = object.__setattr__
+        rtype = self.report_type
+        if rtype == "BC":
+            if not self.bc_id:
+                raise TikTokValidationError("report_type BC needs bc_id (the Business Center id)")
+            set_(self, "bc_id", _check_id(self.bc_id, "bc_id"))
+            if self.service_type:
+                raise TikTokValidationError("service_type is not supported with report_type BC: leave it unset")
+            if self.data_level:
+                raise TikTokValidationError("data_level is not used with report_type BC: leave it unset")
+        else:
+            ids = [_check_id(i, "advertiser_ids") for i in (self.advertiser_ids or ())]
+            if ids:
+                if rtype not in spec.MULTI_ADVERTISER_REPORT_TYPES:
+                    raise TikTokValidationError(f"advertiser_ids is only for BASIC and AUDIENCE reports, not {rtype}"
+                                                "; give one advertiser_id")
+                if not 1 <= len(ids) <= spec.MAX_ADVERTISER_IDS:
+                    raise TikTokValidationError(f"advertiser_ids takes 1 to {spec.MAX_ADVERTISER_IDS} ids")
+                set_(self, "advertiser_ids", tuple(ids))
+            elif not self.advertiser_id:
+                raise TikTokValidationError(f"report_type {rtype} needs advertiser_id")
+            else:
+                set_(self, "advertiser_id", _check_id(self.advertiser_id, "advertiser_id"))
+            if self.service_type is not None:
+                _check_enum(self.service_type, spec.SERVICE_TYPES, "service_type")
+        if rtype in spec.DATA_LEVEL_REQUIRED and not self.data_level:
+            raise TikTokValidationError(f"report_type {rtype} needs data_level, e.g. 'AUCTION_CAMPAIGN'")
+        if self.data_level:
+            allowed = spec.TT_SHOP_DATA_LEVELS if rtype == "TT_SHOP" else spec.DATA_LEVELS
+            _check_enum(self.data_level, allowed, f"data_level (report_type {rtype})")
+        if self.filtering and rtype == "TT_SHOP":
+            raise TikTokValidationError("filtering is not supported with report_type TT_SHOP")
+        if self.order_type is not None:
+            _check_enum(self.order_type, spec.ORDER_TYPES, "order_type")
+
+    def _check_dimensions(self) -> None:
+        dims = set(self.dimensions)
+        time_dims = dims & {spec.TIME_DIMENSION_DAY, spec.TIME_DIMENSION_HOUR}
+        if len(time_dims) > 1:
+            raise TikTokValidationError("dimensions: use stat_time_day or stat_time_hour, not both")
+        if self.report_type == "AUDIENCE" and spec.TIME_DIMENSION_HOUR in dims:
+            raise TikTokValidationError("AUDIENCE reports have no hourly breakdown: use stat_time_day")
+        if self.query_lifetime:
+            if self.report_type not in ("BASIC", "PLAYABLE_MATERIAL"):
+                raise TikTokValidationError("query_lifetime is only for BASIC and PLAYABLE_MATERIAL reports")
+            if time_dims:
+                raise TikTokValidationError(f"query_lifetime cannot be combined with {sorted(time_dims)}: "
+                                            "drop the time dimension or query_lifetime")
+
+    # -- derived --------------------------------------------------------------------------------
+
+    @property
+    def max_days(self) -> int:
+        """Longest window (days) of one request for these dimensions."""
+        return max_days_for(self.dimensions, self.report_type)
+
+    def params(self, window: ReportWindow | None, page: int = 1) -> dict[str, Any]:
+        """The query parameters of one page (the client JSON-encodes lists and booleans)."""
+        p: dict[str, Any] = {"report_type": self.report_type}
+        if self.report_type == "BC":
+            p["bc_id"] = self.bc_id
+        elif self.advertiser_ids:
+            p["advertiser_ids"] = list(self.advertiser_ids)
+            if self.multi_adv_report_in_utc_time:
+                p["multi_adv_report_in_utc_time"] = True
+        else:
+            p["advertiser_id"] = self.advertiser_id
+        for name in ("data_level", "service_type", "order_field", "order_type"):
+            if getattr(self, name):
+                p[name] = getattr(self, name)
+        p["dimensions"] = list(self.dimensions)
+        if self.metrics:
+            p["metrics"] = list(self.metrics)
+        if self.filtering:
+            p["filtering"] = list(self.filtering)
+        if self.query_lifetime:
+            p["query_lifetime"] = True
+        elif window is None:
+            raise TikTokValidationError("a report window (start_date/end_date) is required without query_lifetime")
+        else:
+            if window.days > self.max_days:
+                raise TikTokValidationError(
+                    f"{window} spans {window.days} days; one request may span at most {self.max_days} "
+                    f"with dimensions {list(self.dimensions)}: allow chunking or shorten the window")
+            p.update(window.as_params())
+        if self.enable_total_metrics and page == 1:
+            p["enable_total_metrics"] = True
+        p.update(self.extra_params)
+        p["page"] = page
+        p["page_size"] = self.page_size
+        return p
+
+    def api_call(self, window: ReportWindow | None, page: int = 1) -> ApiCall[ReportPage]:
+        return ApiCall("GET", spec.Paths.REPORT_INTEGRATED_GET, params=self.params(window, page),
+                       parse=ReportPage.from_data)
+
+    def check_window(self, window: ReportWindow | None, *, allow_chunking: bool) -> None:
+        """Fail early when ``window`` needs several requests but chunking is off."""
+        if self.query_lifetime or window is None:
+            return
+        if not allow_chunking and window.days > self.max_days:
+            raise TikTokValidationError(
+                f"{window} spans {window.days} days but one {self.report_type} request with dimensions "
+                f"{list(self.dimensions)} may span at most {self.max_days}: set allow_chunking=True or shorten "
+                "the window")
+
+
+@dataclass
+class ReportPage:
+    """One answer of ``/report/integrated/get/``."""
+
+    items: list[dict[str, Any]]
+    page: int
+    page_size: int
+    total_number: int
+    total_page: int
+    total_metrics: dict[str, Any] | None = None
+    throttled: str | None = None
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> ReportPage:
+        info = data.get("page_info") or {}
+        items = list(data.get("list") or [])
+        return cls(items=items, page=int(info.get("page", 1)), page_size=int(info.get("page_size", len(items))),
+                   total_number=int(info.get("total_number", len(items))),
+                   total_page=int(info.get("total_page", 1 if items else 0)),
+                   total_metrics=data.get("total_metrics"))
+
+
+@dataclass
+class ReadStats:
+    """What a :class:`SyncReportReader` did (for logs and XCom)."""
+
+    requests: int = 0
+    rows: int = 0
+    chunks: list[str] = field(default_factory=list)
+    splits: int = 0
+    throttled: bool = False
+    total_metrics: list[dict[str, Any]] = field(default_factory=list)
+
+
+class SyncReportReader:
+    """Reads a :class:`SyncReportRequest` over a window, page by page (see module docstring).
+
+    :param client: the sync client (its retry policy handles rate limits and transient failures).
+    :param request: the validated request.
+    :param allow_chunking: cut long windows into several requests (else a long window is an error).
+    :param split_on_too_large: on 40067 halve the chunk and retry (down to one day).
+    :param on_warning: called with a message for noteworthy answers (ads throttling, splits).
+    """
+
+    def __init__(self, client: TikTokClient, request: SyncReportRequest, *, allow_chunking: bool = True,
+                 split_on_too_large: bool = True, on_warning: Callable[[str], None] | None = None) -> None:
+        self.client = client
+        self.request = request
+        self.allow_chunking = allow_chunking
+        self.split_on_too_large = split_on_too_large
+        self.on_warning = on_warning or log.warning
+        self.stats = ReadStats()
+
+    def iter_pages(self, window: ReportWindow | None) -> Iterator[list[dict[str, Any]]]:
+        """Yield each page's items (``{"dimensions", "metrics"}``) in order over the whole window."""
+        self.request.check_window(window, allow_chunking=self.allow_chunking)
+        if self.request.query_lifetime or window is None:
+            yield from self._read_chunk(None)
+            return
+        for chunk in chunk_window(window, self.request.max_days):
+            yield from self._read_chunk(chunk)
+
+    def _fetch(self, window: ReportWindow | None, page: int) -> ReportPage:
+        with self.client.stream(self.request.api_call(window, page)) as response:
+            if not response.is_json:
+                raise TikTokTransportError("/report/integrated/get/ answered without a JSON body",
+                                           http_status=response.status, path=spec.Paths.REPORT_INTEGRATED_GET)
+            result: ReportPage = response.json_data
+            throttle = response.headers.get(spec.ADS_THROTTLE_HEADER)
+        self.stats.requests += 1
+        if throttle:
+            result.throttled = throttle
+        return result
+
+    def _read_chunk(self, window: ReportWindow | None) -> Iterator[list[dict[str, Any]]]:
+        label = str(window) if window else "lifetime"
+        try:
+            first = self._fetch(window, 1)
+        except TikTokQueryTooLargeError:
+            if not (self.split_on_too_large and window is not None and window.days > 1):
+                raise
+            halves = window.halves()
+            self.stats.splits += 1
+            self.on_warning(f"TikTok answered 40067 (query too large) for {label}: retrying as {halves[0]} and "
+                            f"{halves[1]}")
+            for half in halves:
+                yield from self._read_chunk(half)
+            return
+        self.stats.chunks.append(label)
+        if first.total_metrics is not None:
+            self.stats.total_metrics.append({"window": label, **first.total_metrics})
+        received = 0
+        page, page_no = first, 1
+        while True:
+            if page.throttled and not self.stats.throttled:
+                self.stats.throttled = True
+                self.on_warning(
+                    f"TikTok truncated the report for {label} to {spec.SYNC_REPORT_AD_LIMIT:,} ads "
+                    f"({spec.ADS_THROTTLE_HEADER}: {page.throttled}); filter by campaign_ids/adgroup_ids or use "
+                    "an async report to get every ad")
+            if page.total_number != first.total_number:
+                raise TikTokRowCountError(
+                    f"{label}: total_number changed from {first.total_number} to {page.total_number} on page "
+                    f"{page_no} (the data changed while paging); rerun the task",
+                    path=spec.Paths.REPORT_INTEGRATED_GET)
+            received += len(page.items)
+            self.stats.rows += len(page.items)
+            if page.items:
+                yield page.items
+            if page_no >= page.total_page or not page.items:
+                break
+            page_no += 1
+            page = self._fetch(window, page_no)
+        if received != first.total_number:
+            raise TikTokRowCountError(
+                f"{label}: received {received} rows but TikTok reported total_number={first.total_number} "
+                f"over {first.total_page} page(s); the report is incomplete, nothing was kept",
+                path=spec.Paths.REPORT_INTEGRATED_GET)
+
+
+def with_advertiser(request: SyncReportRequest, advertiser_id: str) -> SyncReportRequest:
+    """The same request for another advertiser."""
+    return replace(request, advertiser_id=advertiser_id, advertiser_ids=None)
+
+
+__all__ = [
+    "ReadStats",
+    "ReportPage",
+    "SyncReportReader",
+    "SyncReportRequest",
+    "TikTokRowCountError",
+    "normalize_filtering",
+    "parse_field_list",
+    "with_advertiser",
+]

@@ -1,0 +1,94 @@
+"""Flatten and type the rows of ``/report/integrated/get/``.
+
+TikTok returns each row as ``{"dimensions": {...}, "metrics": {...}}`` with every value a string and
+``"-"`` meaning "no data". :class:`RowShaper` turns a row into one flat record:
+
+* ``advertiser_id`` first (the row's own, else the requested advertiser's), then the dimensions in the
+  requested order, then the metrics in the requested order; a metric never overwrites a dimension.
+* typed mode (default): ``"-"`` → ``None``; integer strings → ``int``; decimal strings → ``float``;
+  identifiers (``advertiser_id``, ``*_id`` and other non-numeric attributes) stay strings;
+  ``stat_time_day`` becomes the ISO date ``YYYY-MM-DD`` (TikTok sends ``YYYY-MM-DD 00:00:00``);
+  ``stat_time_hour`` stays ``YYYY-MM-DD HH:MM:SS`` (the advertiser's local hour). Dimensions are never
+  converted to numbers.
+* raw mode (``typed=False``): every value exactly as TikTok sent it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from airflow_provider_tiktok.api import spec
+
+NO_DATA = "-"
+_INT_RE = re.compile(r"^[+-]?\d+$")
+_FLOAT_RE = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+(\.\d*)?[eE][+-]?\d+)$")
+#: Metrics that are attributes, not numbers (kept as strings even when they look numeric).
+STRING_METRICS = frozenset({"currency", "timezone", "objective_type", "promotion_type", "budget_mode",
+                            "ad_text", "call_to_action", "image_mode", "secondary_goal", "tt_app_id",
+                            "tt_app_name", "mobile_app_id", "dpa_target_audience_type", "smart_target"})
+
+
+def is_identifier(name: str) -> bool:
+    """Fields whose values are ids or labels and must never become numbers."""
+    return name.endswith(("_id", "_ids", "_name", "_code")) or name in STRING_METRICS
+
+
+def type_metric(name: str, value: Any) -> Any:
+    """One metric value: ``"-"`` → None, numeric strings → int/float, the rest unchanged."""
+    if value is None or value == NO_DATA:
+        return None
+    if not isinstance(value, str) or is_identifier(name):
+        return value
+    text = value.strip()
+    if _INT_RE.match(text):
+        return int(text)
+    if _FLOAT_RE.match(text):
+        return float(text)
+    return value
+
+
+def type_dimension(name: str, value: Any) -> Any:
+    if value == NO_DATA:
+        return None
+    if name == spec.TIME_DIMENSION_DAY and isinstance(value, str) and len(value) >= 10:
+        return value[:10]
+    return value
+
+
+class RowShaper:
+    """Turns TikTok report items into flat records with a fixed column order.
+
+    :param dimensions: the requested dimensions (their order is the column order).
+    :param metrics: the requested metrics.
+    :param advertiser_id: tag for rows that do not carry their own ``advertiser_id``.
+    :param typed: type the values (see module docstring); False keeps TikTok's raw strings.
+    """
+
+    def __init__(self, dimensions: Sequence[str], metrics: Sequence[str], *, advertiser_id: str | None = None,
+                 typed: bool = True) -> None:
+        self.dimensions = list(dimensions)
+        self.metrics = [m for m in metrics if m not in self.dimensions]
+        self.advertiser_id = advertiser_id
+        self.typed = typed
+        self.columns = ["advertiser_id"] + [c for c in self.dimensions + self.metrics if c != "advertiser_id"]
+
+    def shape(self, item: Mapping[str, Any]) -> dict[str, Any]:
+        dims = item.get("dimensions") or {}
+        metrics = item.get("metrics") or {}
+        tag = dims.get("advertiser_id") or metrics.get("advertiser_id") or self.advertiser_id
+        row: dict[str, Any] = {"advertiser_id": None if tag is None else str(tag)}
+        for name, value in dims.items():
+            if name != "advertiser_id":
+                row[name] = type_dimension(name, value) if self.typed else value
+        for name, value in metrics.items():
+            if name not in row:
+                row[name] = type_metric(name, value) if self.typed else value
+        return row
+
+    def shape_all(self, items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        return [self.shape(item) for item in items]
+
+
+__all__ = ["NO_DATA", "RowShaper", "is_identifier", "type_dimension", "type_metric"]

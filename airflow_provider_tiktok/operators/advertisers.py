@@ -1,0 +1,90 @@
+"""``TikTokListAdvertisersOperator``: the advertisers a Marketing token may read, for dynamic task mapping.
+
+Example::
+
+    advertisers = TikTokListAdvertisersOperator(task_id="advertisers", allow_list="{{ var.value.tiktok_ids }}")
+    TikTokSyncReportOperator.partial(task_id="report", ...).expand(advertiser_id=advertisers.output)
+
+One mapped task per advertiser: an advertiser without permission fails only its own task.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from airflow.sdk import BaseOperator
+
+from airflow_provider_tiktok.api.errors import TikTokError
+from airflow_provider_tiktok.connection import DEFAULT_CONN_ID, parse_advertiser_ids
+from airflow_provider_tiktok.hooks.tiktok import TikTokHook
+from airflow_provider_tiktok.operators._sync_common import AirflowFailException, fail_or_raise
+
+OUTPUTS = ("ids", "records")
+
+
+class TikTokListAdvertisersOperator(BaseOperator):
+    """List the advertisers the connection's token is authorized for (``GET /oauth2/advertiser/get/``).
+
+    :param tiktok_conn_id: a Marketing API ``tiktok`` connection (needs app id, app secret, access token).
+    :param allow_list: optional advertiser ids to keep (list, or comma-separated / JSON string; templated).
+        Ids in the allow-list the token cannot access are logged as a warning, or fail the task with
+        ``fail_on_missing=True``.
+    :param output: ``"ids"`` (default) returns ``["7100…", ...]`` for ``.expand(advertiser_id=...)``;
+        ``"records"`` returns ``[{"advertiser_id": ..., "advertiser_name": ...}]`` for ``.expand_kwargs``.
+        The records are pushed under the XCom key ``advertisers`` in both cases.
+    :param fail_on_missing: fail when an allow-listed id is not authorized.
+    """
+
+    template_fields: Sequence[str] = ("allow_list",)
+    ui_color = "#fe2c55"
+
+    def __init__(self, *, tiktok_conn_id: str = DEFAULT_CONN_ID, allow_list: Any = None, output: str = "ids",
+                 fail_on_missing: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if output not in OUTPUTS:
+            raise ValueError(f"output must be one of {OUTPUTS}, got {output!r}")
+        self.tiktok_conn_id = tiktok_conn_id
+        self.allow_list = allow_list
+        self.output = output
+        self.fail_on_missing = fail_on_missing
+
+    def execute(self, context: Any) -> list[Any]:
+        try:
+            wanted = parse_advertiser_ids(self.allow_list, what="allow_list")
+        except TikTokError as exc:
+            raise fail_or_raise(exc, "TikTokListAdvertisersOperator") from exc
+        hook = TikTokHook(tiktok_conn_id=self.tiktok_conn_id)
+        try:
+            advertisers = hook.get_authorized_advertisers()
+        except TikTokError as exc:
+            raise fail_or_raise(exc, f"Listing the advertisers of connection {self.tiktok_conn_id!r}") from exc
+        finally:
+            hook.close()
+        records = [a.as_dict() for a in advertisers]
+        self.log.info("The token can access %d advertiser(s)", len(records))
+        if wanted:
+            known = {r["advertiser_id"] for r in records}
+            missing = [i for i in wanted if i not in known]
+            if missing:
+                message = (f"allow_list ids {missing} are not authorized for this token: re-authorize them or "
+                           "remove them from the allow-list")
+                if self.fail_on_missing:
+                    raise AirflowFailException(message)
+                self.log.warning(message)
+            order = {advertiser_id: i for i, advertiser_id in enumerate(wanted)}
+            records = sorted((r for r in records if r["advertiser_id"] in order),
+                             key=lambda r: order[r["advertiser_id"]])
+            if not records:
+                raise AirflowFailException(f"none of the allow-listed advertisers {wanted} is authorized")
+        for record in records:
+            self.log.info("  %s  %s", record["advertiser_id"], record.get("advertiser_name") or "")
+        ti = context.get("ti") if hasattr(context, "get") else None
+        if ti is not None:
+            ti.xcom_push(key="advertisers", value=records)
+        if self.output == "records":
+            return records
+        return [r["advertiser_id"] for r in records]
+
+
+__all__ = ["TikTokListAdvertisersOperator"]
