@@ -1,0 +1,98 @@
+"""``TikTokReportTaskTrigger``: polls an async report task from the triggerer (httpx, no thread)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+from airflow.triggers.base import BaseTrigger, TriggerEvent
+
+from airflow_provider_tiktok.api import reports
+from airflow_provider_tiktok.api.errors import TikTokError
+from airflow_provider_tiktok.connection import DEFAULT_CONN_ID
+
+#: Event statuses: "success", "failed", "canceled" (TikTok's terminal states), "timeout", "error".
+CLASSPATH = "airflow_provider_tiktok.triggers.report_task.TikTokReportTaskTrigger"
+
+
+class TikTokReportTaskTrigger(BaseTrigger):
+    """Wait for a TikTok async report task to finish; fire one event.
+
+    :param report_task_id: TikTok's task id.
+    :param advertiser_id: the advertiser the task was created for (one of ``advertiser_ids``).
+    :param deadline: absolute wall-clock deadline, epoch seconds; a ``timeout`` event fires then.
+    :param poll_interval: seconds between ``/report/task/check/`` calls.
+    :param tiktok_conn_id: the Airflow connection.
+    :param cancel_on_kill: on Airflow 3.3+, cancel the TikTok task when the deferred Airflow task is
+        killed by a user (mark failed / clear). Harmless on older Airflow, which never calls it.
+
+    The event payload is ``{"status", "message", "task_id", "advertiser_id", "report_status"}``.
+    """
+
+    def __init__(
+        self,
+        report_task_id: str,
+        advertiser_id: str,
+        deadline: float,
+        poll_interval: float = 60.0,
+        tiktok_conn_id: str = DEFAULT_CONN_ID,
+        cancel_on_kill: bool = True,
+    ) -> None:
+        super().__init__()
+        self.report_task_id = str(report_task_id)
+        self.advertiser_id = str(advertiser_id)
+        self.deadline = float(deadline)
+        self.poll_interval = float(poll_interval)
+        self.tiktok_conn_id = tiktok_conn_id
+        self.cancel_on_kill = bool(cancel_on_kill)
+
+    def serialize(self) -> tuple[str, dict[str, Any]]:
+        return CLASSPATH, {
+            "report_task_id": self.report_task_id,
+            "advertiser_id": self.advertiser_id,
+            "deadline": self.deadline,
+            "poll_interval": self.poll_interval,
+            "tiktok_conn_id": self.tiktok_conn_id,
+            "cancel_on_kill": self.cancel_on_kill,
+        }
+
+    def _event(self, status: str, message: str, report_status: str | None = None) -> TriggerEvent:
+        return TriggerEvent({"status": status, "message": message, "task_id": self.report_task_id,
+                             "advertiser_id": self.advertiser_id, "report_status": report_status})
+
+    def _hook(self) -> Any:
+        from airflow_provider_tiktok.hooks.tiktok import TikTokHook
+
+        return TikTokHook(tiktok_conn_id=self.tiktok_conn_id)
+
+    async def run(self) -> AsyncIterator[TriggerEvent]:
+        try:
+            call = reports.check_task(self.report_task_id, self.advertiser_id)
+            async with await self._hook().aget_client() as client:
+                while True:
+                    state = await client.call(call)
+                    if state.status.is_terminal:
+                        status = "success" if state.status.is_success else state.status.value.lower()
+                        yield self._event(status, state.describe(), state.status.value)
+                        return
+                    remaining = self.deadline - time.time()
+                    if remaining <= 0:
+                        yield self._event("timeout", f"{state.describe()} at the deadline", state.status.value)
+                        return
+                    self.log.info("%s; next check in %.0fs", state.describe(), min(self.poll_interval, remaining))
+                    await asyncio.sleep(min(self.poll_interval, remaining))
+        except (TikTokError, ValueError) as exc:
+            yield self._event("error", str(exc))
+
+    async def on_kill(self) -> None:
+        """Airflow 3.3+: the user killed the deferred task; cancel the TikTok task (best effort)."""
+        if not self.cancel_on_kill:
+            return
+        try:
+            async with await self._hook().aget_client() as client:
+                await client.call(reports.cancel_task(self.report_task_id, self.advertiser_id))
+            self.log.info("Canceled TikTok report task %s", self.report_task_id)
+        except Exception as exc:  # already finished, or TikTok unreachable
+            self.log.warning("Could not cancel TikTok report task %s: %s", self.report_task_id, exc)

@@ -1,0 +1,219 @@
+"""Create / check / cancel / run operators against the emulator over loopback HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+from airflow_provider_tiktok.api.errors import TikTokValidationError
+from airflow_provider_tiktok.operators._report_common import (
+    AirflowFailException,
+    AirflowSensorTimeout,
+    ReportTaskMemo,
+)
+from airflow_provider_tiktok.operators.report_task import (
+    TikTokCancelReportTaskOperator,
+    TikTokCheckReportTaskOperator,
+    TikTokCreateReportTaskOperator,
+    TikTokRunReportOperator,
+)
+from airflow_provider_tiktok.triggers.report_task import TikTokReportTaskTrigger
+
+try:
+    from airflow.sdk.exceptions import TaskDeferred
+except ImportError:  # Airflow 3.1
+    from airflow.exceptions import TaskDeferred
+
+CREATE = "/report/task/create/"
+
+
+class FakeTI:
+    dag_id, run_id, task_id, map_index = "dag", "manual__1", "report", -1
+
+    def __init__(self) -> None:
+        self.xcoms: dict[str, object] = {}
+
+    def xcom_push(self, key: str, value: object) -> None:
+        self.xcoms[key] = value
+
+
+class DictStateStore:
+    """Stands in for Airflow 3.3's ``task_state_store`` (it outlives one try, like the real one)."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, object] = {}
+
+    def get(self, key, default=None):
+        return self.data.get(key, default)
+
+    def set(self, key, value):
+        self.data[key] = value
+
+    def delete(self, key):
+        self.data.pop(key, None)
+
+
+def context(store: DictStateStore | None = None) -> dict:
+    return {"ti": FakeTI(), "task_state_store": store if store is not None else DictStateStore()}
+
+
+def request_kwargs(emu, **overrides):
+    return {"report_type": "BASIC", "dimensions": ["campaign_id", "stat_time_day"], "data_level": "AUCTION_CAMPAIGN",
+            "metrics": ["spend", "impressions"], "advertiser_id": emu.advertiser_ids[0],
+            "report_start_date": "2024-05-01", "report_end_date": "2024-05-03", **overrides}
+
+
+def test_create_pushes_ids_and_sends_every_parameter(tiktok_connection):
+    emu = tiktok_connection
+    op = TikTokCreateReportTaskOperator(task_id="create", **request_kwargs(emu, output_format="CSV_DOWNLOAD",
+                                                                            file_name="weekly"))
+    ctx = context()
+    info = op.execute(ctx)
+    assert ctx["ti"].xcoms == {"report_task_id": info["task_id"], "advertiser_id": emu.advertiser_ids[0]}
+    params = emu.task(info["task_id"])["params"]
+    assert params["enable_report_title_translation"] is False and params["file_name"] == "weekly"
+    assert (info["start_date"], info["end_date"], info["output_format"]) == ("2024-05-01", "2024-05-03",
+                                                                             "CSV_DOWNLOAD")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "fix"),
+    [({"report_type": "PLAYABLE_MATERIAL"}, "PLAYABLE_MATERIAL"), ({"output_format": "PDF"}, "output_format"),
+     ({"dimensions": []}, "dimensions"), ({"advertiser_ids": [str(i) for i in range(6)]}, "at most 5")],
+)
+def test_static_bad_input_fails_at_construction(tiktok_emulator, kwargs, fix):
+    with pytest.raises(TikTokValidationError, match=fix):
+        TikTokCreateReportTaskOperator(task_id="c", **request_kwargs(tiktok_emulator, **kwargs))
+
+
+def test_templated_bad_input_fails_before_http(tiktok_connection):
+    emu = tiktok_connection
+    op = TikTokCreateReportTaskOperator(task_id="c", **request_kwargs(emu, report_start_date="2024-06-01"))
+    with pytest.raises(TikTokValidationError, match="after end_date"):
+        op.execute(context())
+    with pytest.raises(TikTokValidationError, match=r"not a valid ObjectStoragePath|URI with a scheme"):
+        TikTokRunReportOperator(task_id="r", destination="no-scheme.csv", **request_kwargs(emu))
+    assert emu.requests == []
+
+
+def test_check_and_cancel(tiktok_connection):
+    emu = tiktok_connection
+    info = TikTokCreateReportTaskOperator(task_id="c", **request_kwargs(emu)).execute(context())
+    ids = {"report_task_id": info["task_id"], "advertiser_id": info["advertiser_id"]}
+    emu.set_task_outcome(info["task_id"], "SUCCESS", queuing_seconds=60)
+    assert TikTokCheckReportTaskOperator(task_id="k", **ids).execute(context()) == "QUEUING"
+    assert TikTokCancelReportTaskOperator(task_id="x", **ids).execute(context()) == "CANCELED"
+    with pytest.raises(AirflowFailException, match="CANCELED"):
+        TikTokCheckReportTaskOperator(task_id="k", **ids).execute(context())
+    failed = TikTokCreateReportTaskOperator(task_id="c", **request_kwargs(emu)).execute(context())
+    emu.set_task_outcome(failed["task_id"], "FAILED", "disk on fire", queuing_seconds=0, processing_seconds=0)
+    with pytest.raises(AirflowFailException, match="disk on fire"):
+        TikTokCheckReportTaskOperator(task_id="k", report_task_id=failed["task_id"],
+                                      advertiser_id=failed["advertiser_id"]).execute(context())
+
+
+def test_run_sync_downloads_exact_csv(tiktok_connection, tmp_path):
+    emu = tiktok_connection
+    dest = tmp_path / "out" / "report.csv"
+    op = TikTokRunReportOperator(task_id="run", destination=f"file://{dest}", poll_interval=0.1, deferrable=False,
+                                 **request_kwargs(emu))
+    store = DictStateStore()
+    result = op.execute(context(store))
+    expected = emu.expected_report_csv(result["task_id"])
+    assert dest.read_bytes() == expected
+    assert result["rows"] == expected.count(b"\n") - 1 and result["bytes"] == len(expected)
+    assert store.data == {}  # forgotten once downloaded
+
+
+def test_run_retry_after_crash_reconnects_to_the_same_task(tiktok_connection, tmp_path, monkeypatch):
+    """Try 1 dies after create (worker crash while waiting); try 2 must not create a second TikTok task."""
+    emu = tiktok_connection
+    dest = tmp_path / "report.csv"
+    store = DictStateStore()
+    kwargs = dict(task_id="run", destination=f"file://{dest}", poll_interval=0.1, deferrable=False,
+                  **request_kwargs(emu))
+
+    class WorkerCrash(BaseException):
+        pass
+
+    def crash(*args, **kwargs):
+        raise WorkerCrash
+
+    with monkeypatch.context() as patch, pytest.raises(WorkerCrash):
+        patch.setattr("airflow_provider_tiktok.operators.report_task.wait_for_task", crash)
+        TikTokRunReportOperator(**kwargs).execute(context(store))
+    assert emu.count(CREATE) == 1 and not dest.exists()
+
+    result = TikTokRunReportOperator(**kwargs).execute(context(store))  # the retry: a fresh operator instance
+    assert emu.count(CREATE) == 1
+    assert dest.read_bytes() == emu.expected_report_csv(result["task_id"])
+
+
+def test_run_retry_after_remembered_task_failed_creates_a_new_one(tiktok_connection, tmp_path):
+    emu = tiktok_connection
+    first = TikTokCreateReportTaskOperator(task_id="c", **request_kwargs(emu)).execute(context())
+    emu.set_task_outcome(first["task_id"], "FAILED", "boom", queuing_seconds=0, processing_seconds=0)
+    store = DictStateStore()
+    store.set(ReportTaskMemo.KEY, first)
+    op = TikTokRunReportOperator(task_id="run", destination=f"file://{tmp_path / 'r.csv'}", poll_interval=0.1,
+                                 deferrable=False, **request_kwargs(emu))
+    result = op.execute(context(store))
+    assert result["task_id"] != first["task_id"] and emu.count(CREATE) == 2
+
+
+def test_run_timeout_cancels_and_forgets(tiktok_connection, tmp_path):
+    emu = tiktok_connection
+    emu.config.queuing_seconds = 600
+    store = DictStateStore()
+    op = TikTokRunReportOperator(task_id="run", destination=f"file://{tmp_path / 'r.csv'}", poll_interval=0.1,
+                                 wait_timeout=0.3, deferrable=False, **request_kwargs(emu))
+    with pytest.raises(AirflowSensorTimeout):
+        op.execute(context(store))
+    assert emu.tasks[0]["status"] == "CANCELED" and store.data == {}
+
+
+def test_run_deferrable_defers_then_downloads(tiktok_connection, tmp_path):
+    emu = tiktok_connection
+    emu.config.queuing_seconds = 600
+    dest = tmp_path / "r.csv"
+    store = DictStateStore()
+    op = TikTokRunReportOperator(task_id="run", destination=f"file://{dest}", poll_interval=5, deferrable=True,
+                                 **request_kwargs(emu))
+    ctx = context(store)
+    with pytest.raises(TaskDeferred) as deferred:
+        op.execute(ctx)
+    trigger = deferred.value.trigger
+    assert isinstance(trigger, TikTokReportTaskTrigger) and deferred.value.method_name == "execute_complete"
+    task_id = ctx["ti"].xcoms["report_task_id"]
+    emu.set_task_outcome(task_id, "SUCCESS", queuing_seconds=0, processing_seconds=0)
+    event = {"status": "success", "message": "", "task_id": task_id, "advertiser_id": trigger.advertiser_id,
+             "report_status": "SUCCESS"}
+    result = op.execute_complete(context(store), event)
+    assert dest.read_bytes() == emu.expected_report_csv(task_id) and result["start_date"] == "2024-05-01"
+
+
+def test_run_deferrable_failed_event_fails_without_retry(tiktok_connection, tmp_path):
+    emu = tiktok_connection
+    op = TikTokRunReportOperator(task_id="run", destination=f"file://{tmp_path / 'r.csv'}", deferrable=True,
+                                 **request_kwargs(emu))
+    store = DictStateStore()
+    store.set(ReportTaskMemo.KEY, {"task_id": "1", "advertiser_id": emu.advertiser_ids[0]})
+    with pytest.raises(AirflowFailException, match="no quota"):
+        op.execute_complete(context(store), {"status": "failed", "message": "no quota", "task_id": "1",
+                                             "advertiser_id": emu.advertiser_ids[0]})
+    assert store.data == {}
+
+
+def test_run_on_kill_cancels_the_tiktok_task(tiktok_connection, tmp_path, monkeypatch):
+    emu = tiktok_connection
+    emu.config.queuing_seconds = 600
+    op = TikTokRunReportOperator(task_id="run", destination=f"file://{tmp_path / 'r.csv'}", deferrable=False,
+                                 **request_kwargs(emu))
+
+    def killed(*args, **kwargs):
+        op.on_kill()  # Airflow calls on_kill from the signal handler while execute waits
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("airflow_provider_tiktok.operators.report_task.wait_for_task", killed)
+    with pytest.raises(KeyboardInterrupt):
+        op.execute(context())
+    assert emu.tasks[0]["status"] == "CANCELED"
