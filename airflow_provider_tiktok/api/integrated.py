@@ -58,11 +58,7 @@ def _json(text: str, what: str) -> Any:
 
 def parse_field_list(value: Any, what: str, *, required: bool) -> tuple[str, ...]:
     """A list of TikTok field names from a list/tuple, a JSON array string or a comma-separated string."""
-    if value is None or value == "" or value == []:
-        if required:
-            raise TikTokValidationError(f"{what} is required: give a list such as ['campaign_id', 'stat_time_day']")
-        return ()
-    items: Any = value
+    items: Any = () if value is None else value
     if isinstance(value, str):
         text = value.strip()
         split = [part.strip() for part in text.split(",") if part.strip()]
@@ -71,6 +67,8 @@ def parse_field_list(value: Any, what: str, *, required: bool) -> tuple[str, ...
         raise TikTokValidationError(
             f"{what} must be a list of field names (or a JSON array / comma-separated string), got {value!r}")
     names = tuple(i.strip() for i in items)
+    if not names and required:
+        raise TikTokValidationError(f"{what} is required: give a list such as ['campaign_id', 'stat_time_day']")
     bad = [n for n in names if not _NAME_RE.match(n)]
     if bad:
         raise TikTokValidationError(f"{what}: {bad} are not TikTok field names (lowercase letters, digits, _)")
