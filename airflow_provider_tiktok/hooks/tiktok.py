@@ -28,6 +28,7 @@ from airflow_provider_tiktok.connection import (
     TikTokConnectionConfig,
     parse_advertiser_ids,
 )
+from airflow_provider_tiktok.hooks.tokens import token_manager
 
 T = TypeVar("T")
 
@@ -113,12 +114,16 @@ class TikTokHook(BaseHook):
         )
 
     def _access_token_source(self, config: TikTokConnectionConfig) -> Any:
-        """The access token to send; families with expiring tokens override this via the token store."""
-        return config.access_token
+        """The access token to send: Marketing's static token, or the token store's callable (refreshing)."""
+        if not config.tokens_expire:
+            return config.access_token
+        return token_manager(self, config).access_token
 
     def _token_refresher(self, config: TikTokConnectionConfig) -> Any:
-        """Marketing tokens do not expire: nothing to refresh."""
-        return None
+        """Refresh once on 40102 (Accounts API / Login Kit); Marketing tokens do not expire."""
+        if not config.tokens_expire:
+            return None
+        return token_manager(self, config).on_token_expired
 
     def get_conn(self) -> TikTokClient:
         """The sync client (one pooled session per hook)."""
