@@ -301,7 +301,7 @@ def client_refresher(config: TikTokConnectionConfig, **client_kwargs: Any) -> Ca
 
 
 def manager_for_config(config: TikTokConnectionConfig, **kwargs: Any) -> TokenManager:
-    client_kwargs = {k: kwargs.pop(k) for k in ("timeouts", "retry") if kwargs.get(k) is not None}
+    client_kwargs = {k: v for k in ("timeouts", "retry") if (v := kwargs.pop(k, None)) is not None}
     return TokenManager(conn_id=config.conn_id, family=config.api_family, seed_access=config.access_token,
                         seed_refresh=config.refresh_token, refresher=client_refresher(config, **client_kwargs),
                         app_id=config.app_id, **kwargs)
