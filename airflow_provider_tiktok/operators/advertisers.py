@@ -20,7 +20,7 @@ from airflow_provider_tiktok.connection import DEFAULT_CONN_ID, parse_advertiser
 from airflow_provider_tiktok.hooks.tiktok import TikTokHook
 from airflow_provider_tiktok.operators._sync_common import AirflowFailException, fail_or_raise
 
-OUTPUTS = ("ids", "records")
+RETURN_AS = ("ids", "records")
 
 
 class TikTokListAdvertisersOperator(BaseOperator):
@@ -30,7 +30,7 @@ class TikTokListAdvertisersOperator(BaseOperator):
     :param allow_list: optional advertiser ids to keep (list, or comma-separated / JSON string; templated).
         Ids in the allow-list the token cannot access are logged as a warning, or fail the task with
         ``fail_on_missing=True``.
-    :param output: ``"ids"`` (default) returns ``["7100…", ...]`` for ``.expand(advertiser_id=...)``;
+    :param return_as: ``"ids"`` (default) returns ``["7100…", ...]`` for ``.expand(advertiser_id=...)``;
         ``"records"`` returns ``[{"advertiser_id": ..., "advertiser_name": ...}]`` for ``.expand_kwargs``.
         The records are pushed under the XCom key ``advertisers`` in both cases.
     :param fail_on_missing: fail when an allow-listed id is not authorized.
@@ -39,14 +39,14 @@ class TikTokListAdvertisersOperator(BaseOperator):
     template_fields: Sequence[str] = ("allow_list",)
     ui_color = "#fe2c55"
 
-    def __init__(self, *, tiktok_conn_id: str = DEFAULT_CONN_ID, allow_list: Any = None, output: str = "ids",
+    def __init__(self, *, tiktok_conn_id: str = DEFAULT_CONN_ID, allow_list: Any = None, return_as: str = "ids",
                  fail_on_missing: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        if output not in OUTPUTS:
-            raise ValueError(f"output must be one of {OUTPUTS}, got {output!r}")
+        if return_as not in RETURN_AS:
+            raise ValueError(f"return_as must be one of {RETURN_AS}, got {return_as!r}")
         self.tiktok_conn_id = tiktok_conn_id
         self.allow_list = allow_list
-        self.output = output
+        self.return_as = return_as
         self.fail_on_missing = fail_on_missing
 
     def execute(self, context: Any) -> list[Any]:
@@ -82,7 +82,7 @@ class TikTokListAdvertisersOperator(BaseOperator):
         ti = context.get("ti") if hasattr(context, "get") else None
         if ti is not None:
             ti.xcom_push(key="advertisers", value=records)
-        if self.output == "records":
+        if self.return_as == "records":
             return records
         return [r["advertiser_id"] for r in records]
 

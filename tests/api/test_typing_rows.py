@@ -1,0 +1,40 @@
+"""Row flattening and metric typing."""
+
+from __future__ import annotations
+
+import pytest
+
+from airflow_provider_tiktok.api.typing_rows import RowShaper, type_metric
+
+ITEM = {
+    "dimensions": {"campaign_id": "1700100000000000001", "stat_time_day": "2024-01-05 00:00:00"},
+    "metrics": {"spend": "12.50", "impressions": "3400", "ctr": "-", "campaign_name": "12345",
+                "currency": "USD", "conversion_rate": "1e-3", "campaign_id": "999"},
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "typed"),
+    [("spend", "0.00", 0.0), ("impressions", "42", 42), ("clicks", "-", None), ("reach", "-7", -7),
+     ("cpc", ".5", 0.5), ("cpm", "1.2E+3", 1200.0), ("tt_app_id", "123", "123"), ("adgroup_name", "77", "77"),
+     ("spend", "n/a", "n/a"), ("spend", "1,234", "1,234"), ("country_code", "01", "01"), ("frequency", "inf", "inf")],
+)
+def test_type_metric(name: str, raw: str, typed: object) -> None:
+    value = type_metric(name, raw)
+    assert value == typed and type(value) is type(typed)
+
+
+def test_shape_flattens_types_and_tags() -> None:
+    shaper = RowShaper(["campaign_id", "stat_time_day"], ["spend", "impressions", "ctr"], advertiser_id="71")
+    row = shaper.shape(ITEM)
+    assert row == {"advertiser_id": "71", "campaign_id": "1700100000000000001", "stat_time_day": "2024-01-05",
+                   "spend": 12.5, "impressions": 3400, "ctr": None, "campaign_name": "12345", "currency": "USD",
+                   "conversion_rate": 0.001}  # the metric named like a dimension does not overwrite it
+    assert shaper.columns == ["advertiser_id", "campaign_id", "stat_time_day", "spend", "impressions", "ctr"]
+
+
+def test_raw_mode_keeps_strings_and_rows_own_advertiser_wins() -> None:
+    item = {"dimensions": {"advertiser_id": "72", "stat_time_day": "2024-01-05 00:00:00"},
+            "metrics": {"spend": "-"}}
+    row = RowShaper(["advertiser_id", "stat_time_day"], ["spend"], advertiser_id="71", typed=False).shape(item)
+    assert row == {"advertiser_id": "72", "stat_time_day": "2024-01-05 00:00:00", "spend": "-"}

@@ -1,0 +1,70 @@
+"""TikTokListAdvertisersOperator against the emulator over loopback HTTP."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from airflow_provider_tiktok.operators._sync_common import AirflowFailException
+from airflow_provider_tiktok.operators.advertisers import TikTokListAdvertisersOperator
+from airflow_provider_tiktok.testing import TikTokEmulator
+
+TOKYO, LOS_ANGELES, UTC_ADV = "7100000000000000001", "7100000000000000002", "7100000000000000003"
+FORBIDDEN = "7100000000000000099"
+
+
+class FakeTI:
+    def __init__(self) -> None:
+        self.xcoms: dict[str, Any] = {}
+
+    def xcom_push(self, key: str, value: Any) -> None:
+        self.xcoms[key] = value
+
+
+def test_lists_ids_for_expand_and_pushes_names(tiktok_connection: TikTokEmulator) -> None:
+    ti = FakeTI()
+    ids = TikTokListAdvertisersOperator(task_id="advertisers").execute({"ti": ti})
+    assert ids == [TOKYO, LOS_ANGELES, UTC_ADV]
+    assert ti.xcoms["advertisers"][0] == {"advertiser_id": TOKYO, "advertiser_name": "Emulator Tokyo Advertiser"}
+    (call,) = [r for r in tiktok_connection.requests if r["path"] == "/oauth2/advertiser/get/"]
+    assert call["query"]["app_id"] == tiktok_connection.app_id
+    json.dumps(ids)  # XCom-serializable
+
+
+def test_records_output_and_allow_list_order(tiktok_connection: TikTokEmulator) -> None:
+    records = TikTokListAdvertisersOperator(task_id="a", return_as="records",
+                                            allow_list=f"{UTC_ADV}, {TOKYO}").execute({})
+    assert [r["advertiser_id"] for r in records] == [UTC_ADV, TOKYO]
+    assert records[0]["advertiser_name"] == "Emulator UTC Advertiser"
+
+
+def test_allow_list_with_an_unauthorized_id(tiktok_connection: TikTokEmulator) -> None:
+    allow = [TOKYO, FORBIDDEN, LOS_ANGELES]
+    assert TikTokListAdvertisersOperator(task_id="a", allow_list=json.dumps(allow)).execute({}) == [TOKYO,
+                                                                                                    LOS_ANGELES]
+    with pytest.raises(AirflowFailException, match=FORBIDDEN):
+        TikTokListAdvertisersOperator(task_id="a", allow_list=allow, fail_on_missing=True).execute({})
+    with pytest.raises(AirflowFailException, match="none of the allow-listed"):
+        TikTokListAdvertisersOperator(task_id="a", allow_list=[FORBIDDEN]).execute({})
+
+
+def test_bad_allow_list_fails_before_http(tiktok_connection: TikTokEmulator) -> None:
+    with pytest.raises(AirflowFailException, match="numeric"):
+        TikTokListAdvertisersOperator(task_id="a", allow_list="abc,123").execute({})
+    assert tiktok_connection.requests == []
+
+
+def test_wrong_app_secret_fails_with_the_fix(tiktok_emulator: TikTokEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    conn = tiktok_emulator.connection_dict()
+    conn["password"] = "not-the-secret"
+    monkeypatch.setenv("AIRFLOW_CONN_TIKTOK_DEFAULT", json.dumps(conn))
+    with pytest.raises(AirflowFailException, match=r"40101.*to fix: update the connection") as info:
+        TikTokListAdvertisersOperator(task_id="a").execute({})
+    assert "not-the-secret" not in str(info.value)
+
+
+def test_bad_output_rejected_at_parse_time() -> None:
+    with pytest.raises(ValueError, match="return_as"):
+        TikTokListAdvertisersOperator(task_id="a", return_as="names")
