@@ -1,0 +1,124 @@
+"""TikTok async report, one pipeline per advertiser: discover → create task → wait (deferred) → download → summary.
+
+- ``discover_advertisers`` lists the advertisers the token can access (optionally narrowed by the
+  ``TIKTOK_ADVERTISER_IDS`` environment variable, comma-separated).
+- The ``advertiser_report`` task group is mapped over them: it creates a TikTok report task for yesterday
+  (the run's data interval), waits for it with a **deferrable** sensor (the worker slot is freed while the
+  triggerer polls TikTok), then streams the CSV to object storage.
+- ``summarize`` reads every file back and reports rows and total spend.
+
+Configuration (environment variables, all optional):
+
+- ``TIKTOK_CONN_ID`` (default ``tiktok_default``): a Marketing API ``tiktok`` connection.
+- ``TIKTOK_OUTPUT_BASE`` (default ``file:///tmp/tiktok-example-output``): any ``ObjectStoragePath`` root,
+  e.g. ``s3://my-bucket/tiktok`` (set ``TIKTOK_OUTPUT_CONN_ID`` for its connection).
+- ``TIKTOK_POOL`` (default ``tiktok_api``): the pool that caps concurrent TikTok calls; size it to the
+  app's QPS tier (``airflow pools set tiktok_api 4 "TikTok API"``).
+- ``TIKTOK_POLL_SECONDS`` (default 60): how often the triggerer checks the report task.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from datetime import datetime, timedelta
+from typing import Any
+
+from airflow.sdk import DAG, ObjectStoragePath, task, task_group
+
+from airflow_provider_tiktok.operators.advertisers import TikTokListAdvertisersOperator
+from airflow_provider_tiktok.operators.report_download import TikTokDownloadReportOperator
+from airflow_provider_tiktok.operators.report_task import TikTokCreateReportTaskOperator
+from airflow_provider_tiktok.sensors.report_task import TikTokReportTaskSensor
+
+try:  # Airflow >= 3.2
+    from airflow.sdk import CronDataIntervalTimetable
+except ImportError:  # Airflow 3.1
+    from airflow.timetables.interval import CronDataIntervalTimetable
+
+TIKTOK_CONN_ID = os.environ.get("TIKTOK_CONN_ID", "tiktok_default")
+OUTPUT_BASE = os.environ.get("TIKTOK_OUTPUT_BASE", "file:///tmp/tiktok-example-output").rstrip("/")
+OUTPUT_CONN_ID = os.environ.get("TIKTOK_OUTPUT_CONN_ID") or None
+POOL = os.environ.get("TIKTOK_POOL", "tiktok_api")
+POLL_SECONDS = float(os.environ.get("TIKTOK_POLL_SECONDS", "60"))
+ADVERTISER_ALLOW_LIST = os.environ.get("TIKTOK_ADVERTISER_IDS") or None
+
+GROUP = "advertiser_report"
+CREATE = "create_report_task"
+#: One file per (day, advertiser); the advertiser id comes from this map index's create task.
+DESTINATION = (
+    OUTPUT_BASE + "/async_report/date={{ data_interval_start | ds }}/advertiser_"
+    "{{ ti.xcom_pull(task_ids='" + GROUP + "." + CREATE + "', key='advertiser_id', map_indexes=ti.map_index) }}"
+    ".csv"
+)
+
+with DAG(
+    dag_id="example_tiktok_async_report",
+    description="TikTok async report per advertiser, waiting in the triggerer, to object storage",
+    doc_md=__doc__,
+    start_date=datetime(2026, 1, 1),
+    schedule=CronDataIntervalTimetable("0 6 * * *", timezone="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    default_args={"retries": 2, "retry_delay": timedelta(minutes=5), "pool": POOL},
+    tags=["tiktok", "example"],
+) as dag:
+    advertisers = TikTokListAdvertisersOperator(
+        task_id="discover_advertisers", tiktok_conn_id=TIKTOK_CONN_ID, allow_list=ADVERTISER_ALLOW_LIST)
+
+    @task_group(group_id=GROUP)
+    def advertiser_report(advertiser_id: str) -> Any:
+        create = TikTokCreateReportTaskOperator(
+            task_id=CREATE,
+            tiktok_conn_id=TIKTOK_CONN_ID,
+            advertiser_id=advertiser_id,
+            report_type="BASIC",
+            data_level="AUCTION_CAMPAIGN",
+            dimensions=["campaign_id", "stat_time_day"],
+            metrics=["spend", "impressions", "clicks", "conversion"],
+            report_start_date="{{ data_interval_start | ds }}",
+            report_end_date="{{ data_interval_start | ds }}",
+        )
+        wait = TikTokReportTaskSensor(
+            task_id="wait_for_report",
+            tiktok_conn_id=TIKTOK_CONN_ID,
+            report_task_id=create.output["report_task_id"],
+            advertiser_id=advertiser_id,
+            deferrable=True,
+            poke_interval=POLL_SECONDS,
+            timeout=timedelta(hours=6).total_seconds(),
+            cancel_on_timeout=True,
+            retries=0,
+        )
+        download = TikTokDownloadReportOperator(
+            task_id="download_report",
+            tiktok_conn_id=TIKTOK_CONN_ID,
+            report_task_id=create.output["report_task_id"],
+            advertiser_id=advertiser_id,
+            destination=DESTINATION,
+            destination_conn_id=OUTPUT_CONN_ID,
+            report_start_date="{{ data_interval_start | ds }}",
+            report_end_date="{{ data_interval_start | ds }}",
+        )
+        create >> wait >> download
+        return download.output
+
+    @task(pool="default_pool")
+    def summarize(downloads: list[dict[str, Any]]) -> dict[str, Any]:
+        """Read each downloaded CSV back: row count and total spend per advertiser."""
+        files, total_rows, total_spend = [], 0, 0.0
+        for result in downloads:
+            path = ObjectStoragePath(result["destination"], conn_id=OUTPUT_CONN_ID)
+            with path.open("rb") as raw:
+                rows = list(csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8")))
+            spend = sum(float(row["spend"]) for row in rows if row.get("spend") not in (None, "", "-"))
+            print(f"advertiser {result['advertiser_id']}: {len(rows)} rows, spend {spend:.2f} -> {path}")
+            files.append({"advertiser_id": result["advertiser_id"], "uri": str(path), "rows": len(rows),
+                          "spend": round(spend, 2)})
+            total_rows += len(rows)
+            total_spend += spend
+        return {"outputs": [f["uri"] for f in files], "rows": total_rows, "spend": round(total_spend, 2),
+                "files": files}
+
+    summarize(advertiser_report.expand(advertiser_id=advertisers.output))
