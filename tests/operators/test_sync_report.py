@@ -223,3 +223,39 @@ def test_bc_report_uses_bc_id_and_utc(tiktok_connection: TikTokEmulator, tmp_pat
     rows = read_jsonl(result["uri"])
     assert {r["advertiser_id"] for r in rows} == {TOKYO, LOS_ANGELES, UTC_ADV}
     assert tiktok_connection.count("/advertiser/info/") == 0
+
+
+MEMORY_CHILD = """
+import json, resource, sys
+from airflow_provider_tiktok.operators.sync_report import TikTokSyncReportOperator
+
+def run(days):
+    TikTokSyncReportOperator(
+        task_id="m", advertiser_id=sys.argv[1], data_level="AUCTION_AD", timezone="UTC",
+        dimensions=["ad_id", "stat_time_day"], metrics=["spend", "impressions", "clicks", "ctr", "conversion"],
+        report_start_date="2024-01-01", report_end_date=f"2024-01-{days:02d}",
+        destination=sys.argv[2] + "/{start_date}_{end_date}.jsonl").execute({})
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+small = run(1)
+print(json.dumps({"small": small, "large": run(20)}))
+"""
+
+
+def test_peak_memory_does_not_grow_with_the_report(tiktok_emulator_factory: Any, tmp_path: Path) -> None:
+    """1 page then 20 pages (1,000 rows each) in a fresh process: the peak RSS barely moves.
+
+    Holding the 20,000 typed rows would add well over 10 MiB; streaming page by page adds ~nothing.
+    """
+    import os
+    import subprocess
+    import sys
+
+    emu = tiktok_emulator_factory(ads_per_advertiser=1000)
+    env = {**os.environ, **emu.connection_env("tiktok_default")}
+    done = subprocess.run([sys.executable, "-c", MEMORY_CHILD, emu.advertiser_ids[2], f"file://{tmp_path}"],
+                          env=env, capture_output=True, text=True, timeout=120, check=True)
+    peaks = json.loads(done.stdout.strip().splitlines()[-1])
+    assert emu.count(PATH) == 21
+    assert peaks["large"] - peaks["small"] < 6, peaks
+    assert sum(1 for _ in (tmp_path / "2024-01-01_2024-01-20.jsonl").open()) == 20_000
