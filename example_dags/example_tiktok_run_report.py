@@ -1,0 +1,73 @@
+"""TikTok daily report in ONE task: create the async report task, wait, download — with a lookback window.
+
+``TikTokRunReportOperator`` does the whole async lifecycle in a single Airflow task. It remembers the
+TikTok task id before waiting, so a retry after a worker crash reconnects to the same TikTok task instead
+of creating a duplicate; with ``deferrable=True`` the wait happens in the triggerer.
+
+Each run covers the day of its data interval **plus the ``TIKTOK_LOOKBACK_DAYS`` days before it** (TikTok
+keeps attributing conversions for days, so recent days are re-pulled). The file name depends only on the
+run's data interval, so reruns and backfills overwrite the same file: the DAG is catchup-safe. Up to 5
+advertisers share one TikTok report task.
+
+Configuration (environment variables, all optional):
+
+- ``TIKTOK_CONN_ID`` (default ``tiktok_default``): a Marketing API ``tiktok`` connection.
+- ``TIKTOK_ADVERTISER_IDS``: comma-separated ids (at most 5); default: the connection's "Advertiser IDs".
+- ``TIKTOK_OUTPUT_BASE`` (default ``file:///tmp/tiktok-example-output``), ``TIKTOK_OUTPUT_CONN_ID``.
+- ``TIKTOK_LOOKBACK_DAYS`` (default 7), ``TIKTOK_POOL`` (default ``tiktok_api``),
+  ``TIKTOK_POLL_SECONDS`` (default 60).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+
+from airflow.sdk import DAG
+
+from airflow_provider_tiktok.operators.report_task import TikTokRunReportOperator
+
+try:  # Airflow >= 3.2
+    from airflow.sdk import CronDataIntervalTimetable
+except ImportError:  # Airflow 3.1
+    from airflow.timetables.interval import CronDataIntervalTimetable
+
+TIKTOK_CONN_ID = os.environ.get("TIKTOK_CONN_ID", "tiktok_default")
+OUTPUT_BASE = os.environ.get("TIKTOK_OUTPUT_BASE", "file:///tmp/tiktok-example-output").rstrip("/")
+OUTPUT_CONN_ID = os.environ.get("TIKTOK_OUTPUT_CONN_ID") or None
+POOL = os.environ.get("TIKTOK_POOL", "tiktok_api")
+POLL_SECONDS = float(os.environ.get("TIKTOK_POLL_SECONDS", "60"))
+LOOKBACK_DAYS = int(os.environ.get("TIKTOK_LOOKBACK_DAYS", "7"))
+ADVERTISER_IDS = os.environ.get("TIKTOK_ADVERTISER_IDS") or (
+    "{{ conn['" + TIKTOK_CONN_ID + "'].extra_dejson.advertiser_ids }}")
+
+with DAG(
+    dag_id="example_tiktok_run_report",
+    description="One-task TikTok async report with a lookback window, daily and catchup-safe",
+    doc_md=__doc__,
+    start_date=datetime(2026, 1, 1),
+    schedule=CronDataIntervalTimetable("30 6 * * *", timezone="UTC"),
+    catchup=False,  # safe to turn on: every run writes its own deterministic file
+    max_active_runs=2,
+    default_args={"retries": 3, "retry_delay": timedelta(minutes=10), "retry_exponential_backoff": True},
+    tags=["tiktok", "example"],
+) as dag:
+    TikTokRunReportOperator(
+        task_id="campaign_daily_report",
+        tiktok_conn_id=TIKTOK_CONN_ID,
+        advertiser_ids=ADVERTISER_IDS,
+        report_type="BASIC",
+        data_level="AUCTION_CAMPAIGN",
+        dimensions=["campaign_id", "stat_time_day"],
+        metrics=["spend", "impressions", "clicks", "conversion", "cpc", "ctr"],
+        report_start_date="{{ macros.ds_add(data_interval_start | ds, -" + str(LOOKBACK_DAYS) + ") }}",
+        report_end_date="{{ data_interval_start | ds }}",
+        destination=OUTPUT_BASE + "/run_report/date={{ data_interval_start | ds }}/campaigns.csv.gz",
+        destination_conn_id=OUTPUT_CONN_ID,
+        compression="gzip",
+        deferrable=True,
+        poll_interval=POLL_SECONDS,
+        wait_timeout=timedelta(hours=6).total_seconds(),
+        pool=POOL,
+        execution_timeout=timedelta(hours=7),
+    )
