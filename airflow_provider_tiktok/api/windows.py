@@ -154,6 +154,8 @@ def resolve_window(
     Explicit ``start_date``/``end_date`` (advertiser-local, inclusive) win; otherwise the data interval
     is mapped as :func:`completed_local_days` does. ``lookback_days`` moves the start back either way
     (an interval that completed no local day then re-pulls the ``lookback_days`` days before it).
+    A zero-length interval (manual and asset-triggered runs: start == end) means "the latest complete
+    day": the local day that ended last at or before that instant.
     Returns None when there is nothing to report (no completed day and no lookback).
     """
     lookback = dt.timedelta(days=check_lookback(lookback_days))
@@ -166,6 +168,8 @@ def resolve_window(
         raise TikTokValidationError(
             "no report dates: give start_date and end_date, or run inside a DAG run with a data interval")
     first, last = _local_day_bounds(data_interval_start, data_interval_end, timezone)
+    if _instant(data_interval_start, "data_interval_start") == _instant(data_interval_end, "data_interval_end"):
+        first = last
     first -= lookback
     return ReportWindow(first, last) if first <= last else None
 

@@ -64,6 +64,15 @@ def test_short_interval_without_completed_day_is_none_and_lookback_repulls() -> 
     assert window == ReportWindow(D(2023, 12, 29), D(2023, 12, 31))
 
 
+def test_zero_length_interval_of_a_manual_run_means_the_latest_complete_day() -> None:
+    instant = pendulum.datetime(2024, 1, 2, 3, tz="UTC")  # 12:00 JST, 19:00 PST on Jan 1
+    tokyo = resolve_window(timezone="Asia/Tokyo", data_interval_start=instant, data_interval_end=instant)
+    la = resolve_window(timezone="America/Los_Angeles", data_interval_start=instant, data_interval_end=instant,
+                        lookback_days=1)
+    assert tokyo == ReportWindow(D(2024, 1, 1), D(2024, 1, 1))
+    assert la == ReportWindow(D(2023, 12, 30), D(2023, 12, 31))
+
+
 def test_lookback_extends_the_start_only() -> None:
     window = resolve_window(timezone="America/Los_Angeles", data_interval_start=UTC_DAY[0],
                             data_interval_end=UTC_DAY[1], lookback_days=7)

@@ -68,3 +68,18 @@ def test_wrong_app_secret_fails_with_the_fix(tiktok_emulator: TikTokEmulator, mo
 def test_bad_output_rejected_at_parse_time() -> None:
     with pytest.raises(ValueError, match="return_as"):
         TikTokListAdvertisersOperator(task_id="a", return_as="names")
+
+
+def test_discovery_output_feeds_dynamic_task_mapping(tmp_path: Any) -> None:
+    from airflow.sdk import DAG
+
+    from airflow_provider_tiktok.operators.sync_report import TikTokSyncReportOperator
+
+    with DAG("tiktok_mapping", schedule="@daily", start_date=None) as dag:
+        advertisers = TikTokListAdvertisersOperator(task_id="advertisers", allow_list=[TOKYO, LOS_ANGELES])
+        report = TikTokSyncReportOperator.partial(
+            task_id="report", data_level="AUCTION_CAMPAIGN", dimensions=["campaign_id", "stat_time_day"],
+            destination=f"file://{tmp_path}/{{advertiser_id}}/{{start_date}}.jsonl", lookback_days=3,
+        ).expand(advertiser_id=advertisers.output)
+    assert report.task_id in dag.task_dict and type(report).__name__ == "MappedOperator"
+    assert dag.task_dict["report"].upstream_task_ids == {"advertisers"}
