@@ -66,6 +66,12 @@ with DAG("tiktok_crash_once", schedule=None, start_date=pendulum.datetime(2024, 
 '''
 
 
+@pytest.fixture(scope="module")
+def airflow_home(tmp_path_factory):
+    """One Airflow home (one `airflow db migrate`) for the module's runs."""
+    return tmp_path_factory.mktemp("airflow-home")
+
+
 def _write(tmp_path, name, source):
     path = tmp_path / name
     path.write_text(textwrap.dedent(source))
@@ -76,11 +82,11 @@ def _env(emu, out):
     return {**emu.connection_env("tiktok_default"), "TEST_ADVERTISER": emu.advertiser_ids[0], "TEST_OUT": str(out)}
 
 
-def test_create_sensor_deferrable_download_produces_the_emulator_csv(tiktok_emulator, tmp_path):
+def test_create_sensor_deferrable_download_produces_the_emulator_csv(tiktok_emulator, tmp_path, airflow_home):
     emu = tiktok_emulator
     out = tmp_path / "out"
     dag_file = _write(tmp_path, "pipeline.py", PIPELINE)
-    result = run_dag(dag_file, "tiktok_pipeline", env=_env(emu, out), airflow_home=tmp_path / "home",
+    result = run_dag(dag_file, "tiktok_pipeline", env=_env(emu, out), airflow_home=airflow_home,
                      logical_date="2024-05-10")
     assert result.state == "success", result.output[-3000:]
     assert result.task_states == {"create": "success", "wait": "success", "download": "success"}
@@ -89,11 +95,11 @@ def test_create_sensor_deferrable_download_produces_the_emulator_csv(tiktok_emul
     assert (out / "2024-05-10.csv").read_bytes() == emu.expected_report_csv(task["task_id"])
 
 
-def test_retry_after_crash_reconnects_to_the_same_tiktok_task(tiktok_emulator, tmp_path):
+def test_retry_after_crash_reconnects_to_the_same_tiktok_task(tiktok_emulator, tmp_path, airflow_home):
     emu = tiktok_emulator
     out = tmp_path / "out"
     dag_file = _write(tmp_path, "crash.py", CRASH_ONCE)
-    result = run_dag(dag_file, "tiktok_crash_once", env=_env(emu, out), airflow_home=tmp_path / "home",
+    result = run_dag(dag_file, "tiktok_crash_once", env=_env(emu, out), airflow_home=airflow_home,
                      logical_date="2024-05-10")
     assert result.state == "success", result.output[-3000:]
     assert result.tries["run"] == 2 and "simulated worker crash" in result.output
