@@ -34,7 +34,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from airflow_provider_tiktok.api import oauth
@@ -225,7 +225,8 @@ class TokenManager:
             except Exception as exc:
                 if not oauth.is_refresh_token_rejection(exc):
                     raise
-                newer = self._wait_for_newer(current, deadline)
+                # 40103 = expired: no other task can have fixed that. Otherwise it may have been rotated.
+                newer = None if getattr(exc, "code", None) == 40103 else self._wait_for_newer(current, deadline)
                 if newer is None:
                     raise oauth.reauthorization_error(
                         self.conn_id, self.family,
@@ -278,13 +279,17 @@ class TokenManager:
     def save_initial(self, tokens: TokenSet) -> StoredTokens:
         """Store a pair from a fresh authorization (CLI), so its expiry is known from the start."""
         mask(*tokens.secrets())
-        stored = replace(StoredTokens(tokens.access_token, tokens.refresh_token, tokens.expires_at,
-                                      tokens.refresh_expires_at), seed=fingerprint(tokens.refresh_token
-                                                                                    or tokens.access_token),
-                         updated_at=self.clock())
+        stored = initial_tokens(tokens, self.clock())
         self.backend.set(self.key, stored.to_json())
         self._current = stored
         return stored
+
+
+def initial_tokens(tokens: TokenSet, now: float | None = None) -> StoredTokens:
+    """The stored form of a pair that was just written to the connection (its own seed)."""
+    return StoredTokens(tokens.access_token, tokens.refresh_token, tokens.expires_at, tokens.refresh_expires_at,
+                        seed=fingerprint(tokens.refresh_token or tokens.access_token),
+                        updated_at=time.time() if now is None else now)
 
 
 def client_refresher(config: TikTokConnectionConfig, **client_kwargs: Any) -> Callable[[str], TokenSet]:
@@ -325,6 +330,7 @@ __all__ = [
     "VariableBackend",
     "client_refresher",
     "fingerprint",
+    "initial_tokens",
     "manager_for_config",
     "token_manager",
     "variable_key",
