@@ -1,0 +1,218 @@
+"""Protocol constants used by the TikTok emulator.
+
+The emulator is deliberately self-contained (stdlib only, no Airflow import) so the
+values TikTok documents are restated here in the emulator's own form.  Where a value
+mirrors a documented TikTok fact the comment says so.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+try:  # Shared protocol constants written by the lead; the emulator falls back to its own copies.
+    from airflow_provider_tiktok.api import spec as _spec
+except Exception:  # pragma: no cover - spec module absent or broken: stay self-contained
+    _spec = None
+
+
+def _shared(name: str, default: Any) -> Any:
+    """Value of ``airflow_provider_tiktok.api.spec.<name>`` when available, else ``default``."""
+    return getattr(_spec, name, default) if _spec is not None else default
+
+# --- URL layout -------------------------------------------------------------------
+#: Business API (Marketing + Accounts) prefix, e.g. ``/open_api/v1.3/report/task/check/``.
+API_PREFIX: Final = _shared("BUSINESS_PREFIX", "/open_api/v1.3")
+#: Body of TikTok's gateway answer for an unknown path or a path without the trailing slash.
+NOT_FOUND_BODY: Final = b"404 page not found"
+
+# --- Report enums (TikTok OpenAPI specs, ``x-open-enum``) --------------------------
+SYNC_REPORT_TYPES: Final = _shared(
+    "REPORT_TYPES", frozenset({"BASIC", "AUDIENCE", "PLAYABLE_MATERIAL", "CATALOG", "BC", "TT_SHOP"})
+)
+#: PLAYABLE_MATERIAL is in the create enum but flagged ``is_valid: false``: async does not support it.
+ASYNC_REPORT_TYPES: Final = _shared("ASYNC_REPORT_TYPES", frozenset({"BASIC", "AUDIENCE", "CATALOG"}))
+DATA_LEVELS: Final = _shared(
+    "DATA_LEVELS",
+    frozenset(
+        {
+            "AUCTION_AD",
+            "AUCTION_ADGROUP",
+            "AUCTION_CAMPAIGN",
+            "AUCTION_ADVERTISER",
+            "RESERVATION_AD",
+            "RESERVATION_ADGROUP",
+            "RESERVATION_CAMPAIGN",
+            "RESERVATION_ADVERTISER",
+        }
+    ),
+)
+#: Report types for which ``data_level`` is mandatory.
+DATA_LEVEL_REQUIRED_FOR: Final = _shared("DATA_LEVEL_REQUIRED", frozenset({"BASIC", "AUDIENCE", "CATALOG"}))
+SERVICE_TYPES: Final = _shared("SERVICE_TYPES", frozenset({"AUCTION", "RESERVATION"}))
+ORDER_TYPES: Final = _shared("ORDER_TYPES", frozenset({"ASC", "DESC"}))
+QUERY_MODES: Final = _shared("QUERY_MODES", frozenset({"REGULAR", "CHUNK"}))
+FILTER_TYPES: Final = _shared(
+    "FILTER_TYPES",
+    frozenset(
+        {"IN", "CONTAIN_ANY_OF", "MATCH", "NOT_IN", "GREATER_EQUAL", "GREATER_THAN", "LOWER_EQUAL", "LOWER_THAN", "BETWEEN", "RANGE"}
+    ),
+)
+OUTPUT_FORMATS: Final = _shared("OUTPUT_FORMATS", frozenset({"CSV_STRING", "CSV_DOWNLOAD", "XLSX_DOWNLOAD"}))
+#: Characters TikTok forbids in ``file_name`` of /report/task/create/.
+FILE_NAME_FORBIDDEN: Final = _shared("FILE_NAME_FORBIDDEN", frozenset("/\\\t\b@#$%^&*()[]"))
+FILE_NAME_MAX_LEN: Final = _shared("FILE_NAME_MAX_LEN", 255)
+
+# Exact async task status strings (note the single-L CANCELED).
+QUEUING: Final = "QUEUING"
+PROCESSING: Final = "PROCESSING"
+SUCCESS: Final = "SUCCESS"
+FAILED: Final = "FAILED"
+CANCELED: Final = "CANCELED"
+TASK_STATUSES: Final = (QUEUING, PROCESSING, SUCCESS, FAILED, CANCELED)
+
+# --- Report limits (sync "Run a synchronous report" page) --------------------------
+MAX_DAYS_DAILY: Final = _shared("MAX_RANGE_DAYS_DAILY", 30)
+MAX_DAYS_HOURLY: Final = _shared("MAX_RANGE_DAYS_HOURLY", 1)
+MAX_DAYS_NO_TIME: Final = _shared("MAX_RANGE_DAYS_NO_TIME", 365)
+MAX_ADVERTISER_IDS: Final = _shared("MAX_ADVERTISER_IDS", 5)
+PAGE_SIZE_MAX: Final = _shared("PAGE_SIZE_MAX", 1000)
+PAGE_SIZE_DEFAULT: Final = _shared("PAGE_SIZE_DEFAULT", 10)
+DEFAULT_METRICS: Final = tuple(_shared("DEFAULT_METRICS", ("spend", "impressions")))
+#: Sync reports return data for at most 20,000 ads; truncation is flagged by this header.
+ADS_THROTTLE_LIMIT: Final = _shared("SYNC_REPORT_AD_LIMIT", 20_000)
+ADS_THROTTLE_HEADER: Final = _shared("ADS_THROTTLE_HEADER", "X-Tt-Ads-Throttle")
+ADS_THROTTLE_MESSAGE: Final = (
+    "Number of ad ids is equal or more than 20k, only return the top 20k id's results, "
+    "sorting by create time desc order."
+)
+#: Accounts API /business/get/ maximum look-back.
+BUSINESS_MAX_LOOKBACK_DAYS: Final = _shared("BUSINESS_GET_MAX_DAYS", 60)
+
+# --- Dimensions --------------------------------------------------------------------
+#: ID dimensions ordered from coarse to fine; the index is the hierarchy level.
+ID_DIMENSIONS: Final = ("advertiser_id", "campaign_id", "adgroup_id", "ad_id")
+TIME_DIMENSIONS: Final = frozenset({"stat_time_day", "stat_time_hour"})
+#: Breakdown (audience) dimensions with the values the emulator generates for them.
+AUDIENCE_DIMENSION_VALUES: Final[dict[str, tuple[str, ...]]] = {
+    "gender": ("MALE", "FEMALE", "NONE"),
+    "age": ("AGE_13_17", "AGE_18_24", "AGE_25_34", "AGE_35_44", "AGE_45_54", "AGE_55_100", "NONE"),
+    "country_code": ("US", "JP", "GB", "DE", "FR"),
+    "platform": ("ANDROID", "IPHONE", "IPAD", "PC"),
+    "language": ("en", "ja", "de", "fr"),
+    "placement": ("PLACEMENT_TIKTOK", "PLACEMENT_PANGLE", "PLACEMENT_GLOBAL_APP_BUNDLE"),
+    "ac": ("WIFI", "4G", "5G", "UNKNOWN"),
+}
+#: data_level suffix -> hierarchy level (index into ID_DIMENSIONS).
+DATA_LEVEL_DEPTH: Final = {"ADVERTISER": 0, "CAMPAIGN": 1, "ADGROUP": 2, "AD": 3}
+#: Filter fields that restrict the entity set (``filter_type`` IN), with their hierarchy level.
+ID_FILTER_FIELDS: Final = {"campaign_ids": 1, "adgroup_ids": 2, "ad_ids": 3}
+
+# --- Metrics -----------------------------------------------------------------------
+#: Metrics that are not summed in ``total_metrics`` (rates/ratios) — returned as "-".
+RATE_METRIC_MARKERS: Final = ("ctr", "cpc", "cpm", "cpa", "rate", "cost_per", "frequency", "average", "roas")
+MONEY_METRIC_MARKERS: Final = ("spend", "cost", "cpc", "cpm", "cpa", "value", "budget", "billed")
+#: Attribute (non-numeric) metrics generated from the row's entity.
+ATTRIBUTE_METRICS: Final = frozenset(
+    {
+        "advertiser_name",
+        "advertiser_id",
+        "campaign_name",
+        "campaign_id",
+        "adgroup_name",
+        "adgroup_id",
+        "ad_name",
+        "ad_text",
+        "currency",
+        "timezone",
+        "objective_type",
+        "promotion_type",
+        "budget_mode",
+    }
+)
+
+#: Header titles used when ``enable_report_title_translation`` is true (TikTok's example: "Campaign ID").
+TITLE_OVERRIDES: Final = {
+    "stat_time_day": "By Day",
+    "stat_time_hour": "By Hour",
+    "ctr": "CTR",
+    "cpc": "CPC",
+    "cpm": "CPM",
+    "cpa": "CPA",
+    "roas": "ROAS",
+}
+
+
+def translate_title(field: str) -> str:
+    """Human title for a field name, e.g. ``campaign_id`` -> ``Campaign ID``."""
+    if field in TITLE_OVERRIDES:
+        return TITLE_OVERRIDES[field]
+    words = []
+    for word in field.split("_"):
+        if word in ("id", "ctr", "cpc", "cpm", "cpa", "roas"):
+            words.append(word.upper())
+        elif word == "adgroup":
+            words.append("Ad Group")
+        else:
+            words.append(word.capitalize())
+    return " ".join(words)
+
+
+# --- Return codes and realistic messages --------------------------------------------
+MSG_EMPTY_TOKEN: Final = "Access token is null, you should set it in http header with key Access-Token."
+CODE_MESSAGES: Final[dict[int, str]] = {
+    0: "OK",
+    20001: "Partial success.",
+    40000: "Invalid parameters.",
+    40001: "No permission to operate.",
+    40002: "Invalid parameter.",
+    40007: "The object does not exist.",
+    40016: "Requests made too frequently, please retry later.",
+    40067: "The query is too large, please reduce the date range or the number of dimensions and retry.",
+    40100: "Too many requests. The QPS limit of this app has been reached, please retry later.",
+    40101: "Invalid auth parameters: app_id or secret is incorrect.",
+    40102: "Access token has expired.",
+    40103: "Refresh token has expired.",
+    40104: MSG_EMPTY_TOKEN,
+    40105: "Access token is incorrect or has been revoked.",
+    40107: "Refresh token is invalid or has been revoked.",
+    40108: "Invalid grant_type.",
+    40110: "Auth code is invalid: it has been used, cancelled or has expired.",
+    40118: "The app or advertiser is not in the allowlist of this feature.",
+    40133: "Advertiser's QPS for this path reaches QPS limit, please retry later.",
+    40200: "Task error.",
+    40201: "Task is not ready, please wait for the task to complete and try again.",
+    40202: "Write conflict, please retry.",
+    50000: "System error.",
+    50002: "Error occurred when processing the request, please retry later.",
+    51010: "Internal service timeout, please retry later.",
+    60001: "The system is under maintenance.",
+}
+
+
+def code_message(code: int) -> str:
+    """Realistic message for a TikTok return code."""
+    return CODE_MESSAGES.get(code, f"Emulated error {code}.")
+
+
+# --- Login Kit OAuth error identifiers ----------------------------------------------
+OAUTH_ERRORS: Final = frozenset(
+    {
+        "access_denied",
+        "invalid_client",
+        "invalid_grant",
+        "invalid_request",
+        "invalid_scope",
+        "unauthorized_client",
+        "unsupported_grant_type",
+        "unsupported_response_type",
+        "server_error",
+        "temporarily_unavailable",
+    }
+)
+
+DEFAULT_ACCOUNTS_SCOPE: Final = (
+    "user.info.basic,user.info.username,user.info.stats,user.info.profile,user.account.type,user.insights,video.list"
+)
+DEFAULT_LOGIN_KIT_SCOPE: Final = "user.info.basic,video.list"
+#: Scope IDs returned by /oauth2/access_token/ (4 = Reporting).
+DEFAULT_MARKETING_SCOPE: Final = (1, 2, 3, 4)

@@ -1,0 +1,168 @@
+"""Login Kit v2 OAuth (/v2/oauth/token/, /v2/oauth/revoke/) and the browser authorize pages."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from airflow_provider_tiktok.testing import constants as C
+from airflow_provider_tiktok.testing.wire import OAuthError, Request, Response, Route
+
+if TYPE_CHECKING:
+    from airflow_provider_tiktok.testing.emulator import TikTokEmulator
+
+
+def _form(req: Request, name: str, required: bool = True) -> str:
+    value = req.form.get(name, "")
+    if required and not value:
+        raise OAuthError("invalid_request", f"Missing required parameter: {name}.")
+    return value
+
+
+def _json(payload: dict[str, Any]) -> Response:
+    return Response(body=json.dumps(payload).encode())
+
+
+def _user_token_body(emu: TikTokEmulator, access: Any, refresh: Any) -> dict[str, Any]:
+    now = emu.state.clock.now()
+    return {
+        "access_token": access.token,
+        "expires_in": int(round(access.expires_at - now)),
+        "open_id": access.open_id,
+        "refresh_expires_in": int(round(refresh.expires_at - now)),
+        "refresh_token": refresh.token,
+        "scope": access.scope,
+        "token_type": "Bearer",
+    }
+
+
+def _check_client(emu: TikTokEmulator, req: Request) -> str:
+    key = _form(req, "client_key")
+    secret = _form(req, "client_secret")
+    if key != emu.config.login_kit_client_key or secret != emu.config.login_kit_client_secret:
+        raise OAuthError("invalid_client", "Client key or secret is invalid.")
+    return key
+
+
+def oauth_token(emu: TikTokEmulator, req: Request) -> Response:
+    """Form-encoded token endpoint; success bodies are top-level (no envelope)."""
+    grant_type = _form(req, "grant_type")
+    client_key = _check_client(emu, req)
+    state = emu.state
+    if grant_type == "authorization_code":
+        code = _form(req, "code")
+        redirect_uri = _form(req, "redirect_uri")
+        rec = state.consume_auth_code(code, "login_kit", client_key)
+        if rec is None:
+            raise OAuthError("invalid_grant", "Authorization code is invalid, expired or already used.")
+        if rec.redirect_uri != redirect_uri:
+            raise OAuthError("invalid_grant", "redirect_uri does not match the authorization request.")
+        if rec.code_challenge:
+            # PKCE (desktop/mobile): TikTok's code_challenge is the HEX-encoded SHA-256 of the verifier.
+            verifier = req.form.get("code_verifier", "")
+            if not verifier or hashlib.sha256(verifier.encode()).hexdigest() != rec.code_challenge.lower():
+                raise OAuthError("invalid_grant", "code_verifier does not match the code_challenge.")
+        access, refresh = state.issue_user_tokens(
+            "login_kit", client_key, emu.config.login_kit_open_id, rec.scope or C.DEFAULT_LOGIN_KIT_SCOPE
+        )
+        return _json(_user_token_body(emu, access, refresh))
+    if grant_type == "refresh_token":
+        value = _form(req, "refresh_token")
+        with state.lock:
+            old = state.refresh_tokens.get(value)
+            if old is None or old.revoked or old.family != "login_kit" or old.client_id != client_key:
+                raise OAuthError("invalid_grant", "Refresh token is invalid or has been revoked.")
+            if state.clock.now() >= old.expires_at:
+                raise OAuthError("invalid_grant", "Refresh token has expired.")
+            if emu.config.rotate_refresh_tokens:
+                old.revoked = True  # "The returned refresh_token may differ - always store the new one."
+                access, refresh = state.issue_user_tokens(
+                    "login_kit", client_key, old.open_id, old.scope, refresh_expires_at=old.expires_at
+                )
+            else:
+                access, unused = state.issue_user_tokens("login_kit", client_key, old.open_id, old.scope)
+                state.refresh_tokens.pop(unused.token, None)
+                access.refresh_token, refresh = old.token, old
+        return _json(_user_token_body(emu, access, refresh))
+    if grant_type == "client_credentials":
+        tok = state.issue_client_token(client_key)
+        return _json(
+            {
+                "access_token": tok.token,
+                "expires_in": int(round(tok.expires_at - state.clock.now())),
+                "token_type": "Bearer",
+            }
+        )
+    raise OAuthError("unsupported_grant_type", f"Grant type {grant_type} is not supported.")
+
+
+def oauth_revoke(emu: TikTokEmulator, req: Request) -> Response:
+    """Revoke a user/client access token; success is HTTP 200 with an empty body."""
+    _check_client(emu, req)
+    value = _form(req, "token")
+    with emu.state.lock:
+        token = emu.state.user_tokens.get(value)
+        if token is not None and token.family.startswith("login_kit"):
+            token.revoked = True
+            refresh = emu.state.refresh_tokens.get(token.refresh_token or "")
+            if refresh is not None:
+                refresh.revoked = True
+    return Response(body=b"", content_type="application/json")
+
+
+# --- authorize pages (no UI: immediately redirect as if the user approved) ----------------------
+def _redirect(target: str, params: dict[str, str]) -> Response:
+    sep = "&" if "?" in target else "?"
+    return Response(status=302, body=b"", content_type="text/html", headers={"Location": target + sep + urlencode(params)})
+
+
+def _bad_page(message: str) -> Response:
+    return Response(status=400, body=message.encode(), content_type="text/plain; charset=utf-8")
+
+
+def portal_auth(emu: TikTokEmulator, req: Request) -> Response:
+    """Advertiser authorization page -> ``redirect_uri?auth_code=..&code=..&state=..``."""
+    q = req.query
+    redirect_uri = q.get("redirect_uri", "")
+    if not redirect_uri:
+        return _bad_page("redirect_uri is required")
+    if q.get("app_id") != emu.config.app_id:
+        return _bad_page("Invalid app_id: the app does not exist")
+    code = emu.state.issue_auth_code("marketing", emu.config.app_id, redirect_uri)
+    return _redirect(redirect_uri, {"auth_code": code, "code": code, "state": q.get("state", "")})
+
+
+def v2_authorize(emu: TikTokEmulator, req: Request) -> Response:
+    """TikTok account authorization (Accounts API app id or Login Kit client_key as ``client_key``)."""
+    q = req.query
+    redirect_uri = q.get("redirect_uri", "")
+    if not redirect_uri:
+        return _bad_page("redirect_uri is required")
+    client_key, state_value = q.get("client_key", ""), q.get("state", "")
+    family = {emu.config.accounts_app_id: "accounts", emu.config.login_kit_client_key: "login_kit"}.get(client_key)
+    error: tuple[str, str] | None = None
+    if family is None:
+        error = ("invalid_client", "The client_key is invalid.")
+    elif q.get("response_type", "code") != "code":
+        error = ("unsupported_response_type", "response_type must be code.")
+    elif q.get("code_challenge") and q.get("code_challenge_method", "S256") != "S256":
+        error = ("invalid_request", "code_challenge_method must be S256.")
+    if error is not None or family is None:
+        err, desc = error or ("invalid_client", "The client_key is invalid.")
+        return _redirect(redirect_uri, {"error": err, "error_description": desc, "state": state_value})
+    default_scope = C.DEFAULT_ACCOUNTS_SCOPE if family == "accounts" else C.DEFAULT_LOGIN_KIT_SCOPE
+    scope = q.get("scope") or default_scope
+    code = emu.state.issue_auth_code(family, client_key, redirect_uri, scope, q.get("code_challenge") or None)
+    return _redirect(redirect_uri, {"code": code, "scopes": scope, "state": state_value})
+
+
+OAUTH_ROUTES: dict[tuple[str, str], Route] = {
+    ("POST", "/v2/oauth/token/"): Route(oauth_token, auth=False),
+    ("POST", "/v2/oauth/revoke/"): Route(oauth_revoke, auth=False),
+}
+PAGE_ROUTES: dict[tuple[str, str], Route] = {
+    ("GET", "/portal/auth"): Route(portal_auth, auth=False),
+    ("GET", "/v2/auth/authorize/"): Route(v2_authorize, auth=False),
+}

@@ -1,0 +1,255 @@
+"""Threaded loopback HTTP server and the request dispatcher (routing, log, faults, limits)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import selectors
+import socket
+import threading
+import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlsplit
+
+from airflow_provider_tiktok.testing import constants as C
+from airflow_provider_tiktok.testing.common import authenticate, request_advertiser
+from airflow_provider_tiktok.testing.faults import Fault, gateway_page
+from airflow_provider_tiktok.testing.wire import (
+    ApiError,
+    OAuthError,
+    Request,
+    Response,
+    Route,
+    WireWriter,
+    error_response,
+    new_request_id,
+    oauth_error_response,
+    redact,
+    render,
+)
+
+if TYPE_CHECKING:
+    from airflow_provider_tiktok.testing.emulator import TikTokEmulator
+
+log = logging.getLogger(__name__)
+
+LOGIN_KIT_PATHS = ("/v2/oauth/token/", "/v2/oauth/revoke/")
+PAGE_ALIASES = {
+    "/portal/auth": "/portal/auth",
+    "/portal/auth/": "/portal/auth",
+    "/v2/auth/authorize/": "/v2/auth/authorize/",
+    "/v2/auth/authorize": "/v2/auth/authorize/",
+}
+FILES_KEY = "/files/"
+
+
+class EmulatorHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], emulator: TikTokEmulator) -> None:
+        self.emulator = emulator
+        super().__init__(address, EmulatorRequestHandler)
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._halt = threading.Event()
+
+    def serve_until_stopped(self) -> None:
+        """Accept loop woken instantly by ``halt()`` (no shutdown poll latency)."""
+        with selectors.DefaultSelector() as sel:
+            sel.register(self, selectors.EVENT_READ)
+            sel.register(self._wake_r, selectors.EVENT_READ)
+            while not self._halt.is_set():
+                for key, _events in sel.select():
+                    if key.fileobj is self and not self._halt.is_set():
+                        self._handle_request_noblock()
+
+    def halt(self) -> None:
+        self._halt.set()
+        try:
+            self._wake_w.send(b"x")
+        except OSError:
+            pass
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._wake_r.close()
+        self._wake_w.close()
+
+
+class EmulatorRequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "TikTokEmulator/1.3"
+    server: EmulatorHTTPServer
+
+    _aborted = False
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in separate writes: disable Nagle so the body is not held
+        # back ~40 ms waiting for the client's delayed ACK.
+        try:
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def do_PUT(self) -> None:
+        self._handle()
+
+    def do_DELETE(self) -> None:
+        self._handle()
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        log.debug("%s - %s", self.address_string(), format % args)
+
+    def finish(self) -> None:
+        if self._aborted:
+            return
+        try:
+            super().finish()
+        except OSError:
+            pass
+
+    def _handle(self) -> None:
+        try:
+            dispatch(self.server.emulator, self)
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
+            self.close_connection = True
+
+
+def _resolve(emu: TikTokEmulator, method: str, path: str) -> tuple[str, str, Route | None]:
+    """Return (endpoint key, family, route). family: business|oauth|page|file|unknown."""
+    if path.startswith(C.API_PREFIX + "/"):
+        rest = path[len(C.API_PREFIX) :]
+        if rest in emu.known_business_paths:
+            return rest, "business", emu.business_routes.get((method, rest))
+        return rest, "unknown", None
+    if path in LOGIN_KIT_PATHS:
+        return path, "oauth", emu.oauth_routes.get((method, path))
+    if path in PAGE_ALIASES:
+        key = PAGE_ALIASES[path]
+        return key, "page", emu.page_routes.get((method, key))
+    if path.startswith(FILES_KEY) and method == "GET":
+        return FILES_KEY, "file", emu.file_route
+    return path, "unknown", None
+
+
+def _parse_body(req: Request, family: str) -> None:
+    if not req.body:
+        return
+    ctype = (req.headers.get("Content-Type") or "").lower()
+    if family == "oauth" or "x-www-form-urlencoded" in ctype:
+        req.form = {k: v[-1] for k, v in parse_qs(req.body.decode("utf-8", "replace"), keep_blank_values=True).items()}
+        return
+    try:
+        parsed = json.loads(req.body)
+    except ValueError as exc:
+        raise ApiError(40002, f"Request body is not valid JSON: {exc}") from None
+    if not isinstance(parsed, dict):
+        raise ApiError(40002, "Request body must be a JSON object.")
+    req.json = parsed
+
+
+def _fault_response(fault: Fault, family: str, log_id: str) -> Response:
+    if fault.kind == "http":
+        status = fault.status or 503
+        return Response(status=status, body=fault.body or gateway_page(status), content_type="text/html")
+    code = fault.error_code or 50000
+    if family == "oauth":
+        if code >= 50000:
+            err = "server_error"
+        elif code in (40100, 40133, 40016):
+            err = "temporarily_unavailable"
+        else:
+            err = "invalid_request"
+        return oauth_error_response(OAuthError(err, fault.effective_message), log_id)
+    return error_response(ApiError(code, fault.effective_message))
+
+
+def dispatch(emu: TikTokEmulator, h: EmulatorRequestHandler) -> None:
+    method = h.command
+    url = urlsplit(h.path)
+    query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
+    length = int(h.headers.get("Content-Length") or 0)
+    body = h.rfile.read(length) if length > 0 else b""
+    key, family, route = _resolve(emu, method, url.path)
+
+    call_no = emu._count(key)
+    record: dict[str, Any] = {"method": method, "path": key, "query": redact(query), "body": None, "call": call_no}
+    req = Request(method=method, path=url.path, key=key, query=query, headers=h.headers, body=body)
+    writer = WireWriter(h)
+    log_id = new_request_id()
+    fault = emu.faults.lookup(key, call_no)
+    record["fault"] = fault.kind if fault else None
+    emu._log(record)
+
+    if fault is not None and fault.kind == "reset":
+        record["status"] = None
+        h._aborted = True
+        writer.reset()
+        return
+    if fault is not None and fault.kind == "stall":
+        stopped = emu._stopping.wait(fault.seconds if fault.seconds is not None else emu.config.stall_seconds)
+        if stopped:
+            h._aborted = True
+            writer.reset()
+            return
+
+    resp: Response
+    if route is None:
+        # TikTok's gateway: unknown path, wrong method or missing trailing slash.
+        resp = Response(status=404, body=C.NOT_FOUND_BODY, content_type="text/plain; charset=utf-8")
+    elif fault is not None and fault.kind in ("http", "code"):
+        resp = _fault_response(fault, family, log_id)
+    else:
+        resp = _run(emu, req, route, family, log_id, record)
+    resp = render(resp, log_id)
+    record["status"] = resp.status
+    if fault is not None and fault.kind == "truncate":
+        writer.write_truncated(resp)
+        return
+    writer.write(resp, head_only=False)
+
+
+def _run(emu: TikTokEmulator, req: Request, route: Route, family: str, log_id: str, record: dict[str, Any]) -> Response:
+    try:
+        try:
+            _parse_body(req, family)
+        finally:
+            record["body"] = redact(req.json if req.json is not None else req.form) if req.body else None
+        if family == "business":
+            if not emu.app_limiter.allow("app"):
+                raise ApiError(
+                    40100, f"Too many requests. The QPS limit of this app is {emu.config.app_qps}, please retry later."
+                )
+            if route.auth:
+                req.token = authenticate(emu, req)
+                adv = request_advertiser(req)
+                if adv and not emu.advertiser_limiter.allow(f"{adv}:{req.key}"):
+                    raise ApiError(
+                        40133,
+                        f"Advertiser({adv})'s QPS for path {req.key} reaches QPS limit "
+                        f"{emu.config.advertiser_qps}, please retry later.",
+                    )
+        resp = route.handler(emu, req)
+    except ApiError as exc:
+        record["code"] = exc.code
+        return error_response(exc)
+    except OAuthError as exc:
+        record["code"] = exc.error
+        return oauth_error_response(exc, log_id)
+    except Exception:  # pragma: no cover - emulator bug: answer like TikTok's system error
+        log.error("emulator handler crashed:\n%s", traceback.format_exc())
+        record["code"] = 50000
+        return error_response(ApiError(50000))
+    record.setdefault("code", 0)
+    return resp

@@ -1,0 +1,44 @@
+"""CLI: prints one JSON line, serves, stops cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+
+import requests
+
+
+def test_cli_start_print_and_sigterm(tmp_path):
+    ready = tmp_path / "ready.json"
+    env = dict(os.environ)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "airflow_provider_tiktok.testing", "--port", "0", "--seed", "7", "--print-env", "--ready-file", str(ready)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        line = proc.stdout.readline()
+        info = json.loads(line)
+        env_line = proc.stdout.readline()
+        assert env_line.startswith("AIRFLOW_CONN_TIKTOK_DEFAULT=")
+        assert json.loads(ready.read_text()) == info
+        assert set(info["connections"]) == {"marketing", "accounts", "login_kit"}
+        conn = info["connections"]["marketing"]
+        assert conn["extra"]["base_url"] == info["base_url"]
+        r = requests.get(
+            info["base_url"] + "/open_api/v1.3/advertiser/info/",
+            params={"advertiser_ids": json.dumps(conn["extra"]["advertiser_ids"].split(","))},
+            headers={"Access-Token": conn["extra"]["access_token"]},
+            timeout=5,
+        )
+        assert r.json()["code"] == 0
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
