@@ -259,3 +259,35 @@ def test_peak_memory_does_not_grow_with_the_report(tiktok_emulator_factory: Any,
     assert emu.count(PATH) == 21
     assert peaks["large"] - peaks["small"] < 6, peaks
     assert sum(1 for _ in (tmp_path / "2024-01-01_2024-01-20.jsonl").open()) == 20_000
+
+
+MAPPED_DAG = '''
+import pendulum
+from airflow.sdk import DAG
+from airflow_provider_tiktok.operators.sync_report import TikTokSyncReportOperator
+
+with DAG("tiktok_sync_mapped", schedule="@daily", start_date=pendulum.datetime(2024, 1, 1, tz="UTC"), catchup=False):
+    TikTokSyncReportOperator.partial(
+        task_id="report", data_level="AUCTION_CAMPAIGN", dimensions=["campaign_id", "stat_time_day"], retries=2,
+        destination="file://OUT/{advertiser_id}/{start_date}_{end_date}.jsonl",
+    ).expand(advertiser_id=["7100000000000000001", "7100000000000000099", "7100000000000000002"])
+'''
+
+
+@pytest.mark.slow
+def test_real_dag_run_maps_three_advertisers_and_fails_only_the_forbidden_one(tiktok_emulator: TikTokEmulator,
+                                                                             tmp_path: Path) -> None:
+    """``airflow dags test`` with ``.expand`` over 3 advertisers; the forbidden one fails once, without retries."""
+    from airflow_provider_tiktok.testing.dagrun import run_dag
+
+    dag_file = tmp_path / "dags" / "mapped.py"
+    dag_file.parent.mkdir()
+    dag_file.write_text(MAPPED_DAG.replace("OUT", str(tmp_path / "out")))
+    result = run_dag(dag_file, "tiktok_sync_mapped", env=tiktok_emulator.connection_env("tiktok_default"),
+                     airflow_home=tmp_path / "home", logical_date="2024-01-02")
+    assert result.task_states == {"report[0]": "success", "report[1]": "failed", "report[2]": "success"}, \
+        result.output[-3000:]
+    assert result.tries["report[1]"] == 1  # AirflowFailException: no retry for a permission error
+    assert f"Advertiser {FORBIDDEN}: TikTok error 40001" in result.output
+    assert files_under(tmp_path / "out") == [f"{TOKYO}/2024-01-01_2024-01-01.jsonl",
+                                             f"{LOS_ANGELES}/2023-12-31_2023-12-31.jsonl"]
