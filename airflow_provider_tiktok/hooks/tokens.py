@@ -192,7 +192,7 @@ class TokenManager:
     def access_token(self) -> str | None:
         """The token to send now (the client calls this before every request)."""
         tokens = self._current or self.load()
-        if tokens.access_valid(self.clock(), self.margin):
+        if tokens.access_valid(self.clock(), self._margin(tokens)):
             return tokens.access_token
         return self.refresh().access_token
 
@@ -208,7 +208,13 @@ class TokenManager:
         now = self.clock()
         if stale_access is not None:  # TikTok said this token expired: any other valid token will do
             return tokens.access_token != stale_access and tokens.access_valid(now, 0)
-        return tokens.access_valid(now, self.margin)
+        return tokens.access_valid(now, self._margin(tokens))
+
+    def _margin(self, tokens: StoredTokens) -> float:
+        """``margin``, but at most half the token's lifetime (short-lived tokens must not refresh on every call)."""
+        if tokens.expires_at is not None and tokens.updated_at is not None:
+            return min(self.margin, max(0.0, (tokens.expires_at - tokens.updated_at) / 2))
+        return self.margin
 
     def refresh(self, stale_access: str | None = None, *, force: bool = False) -> StoredTokens:
         """Renew the pair (re-reading the store first) and persist it; see the module docstring."""
