@@ -31,6 +31,7 @@ def get_provider_info() -> dict[str, Any]:
                 "integration-name": INTEGRATION,
                 "python-modules": [
                     f"{PACKAGE}.operators.report_task",
+                    f"{PACKAGE}.operators.report_download",
                     f"{PACKAGE}.operators.sync_report",
                     f"{PACKAGE}.operators.advertisers",
                     f"{PACKAGE}.operators.business",
