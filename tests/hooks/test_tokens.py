@@ -213,3 +213,25 @@ def test_airflow_variable_backend_round_trip(airflow_db):
     assert backend.get(key) is None
     backend.set(key, '{"access_token": "a"}')
     assert json.loads(backend.get(key) or "{}") == {"access_token": "a"}
+
+
+def test_example_refresh_dag_uses_a_one_slot_pool_and_refreshes(tiktok_emulator, monkeypatch, airflow_db):
+    import runpy
+    from pathlib import Path
+
+    from airflow.models import Variable
+
+    emu = tiktok_emulator
+    monkeypatch.setenv("AIRFLOW_CONN_TT_REFRESH", emu.connection_json("tt_refresh", "login_kit"))
+    monkeypatch.setenv("TIKTOK_REFRESH_CONN_IDS", "tt_refresh")
+    path = Path(__file__).resolve().parents[2] / "example_dags" / "example_tiktok_token_refresh.py"
+    dag = runpy.run_path(str(path))["dag"]
+    task = dag.get_task("refresh_token")
+    assert task.pool == "tiktok_token_refresh" and dag.max_active_runs == 1
+    result = task.python_callable("tt_refresh")
+    assert result["refreshed"] is True and result["expires_at"] > 0
+    stored = json.loads(Variable.get(variable_key("tt_refresh")))
+    assert stored["refresh_token"] != emu.login_kit_tokens["refresh_token"]
+    assert "access_token" not in result and "refresh_token" not in result
+    again = task.python_callable("tt_refresh")
+    assert again["refreshed"] is False  # far from expiry: nothing to do
