@@ -103,8 +103,10 @@ def describe_outputs(values: list[Any]) -> tuple[list[str], int | None]:
             return [str(o) for o in value["outputs"]], value.get("rows")
     outputs, rows = [], None
     for value in values:
-        if isinstance(value, dict) and ("destination" in value or "uri" in value):
-            outputs.append(str(value.get("destination") or value.get("uri")))
+        location = next((value[k] for k in ("destination", "uri", "path") if k in value), None) \
+            if isinstance(value, dict) else None
+        if location:
+            outputs.append(str(location))
             if isinstance(value.get("rows"), int):
                 rows = (rows or 0) + value["rows"]
     return outputs, rows
@@ -146,10 +148,12 @@ def run_demo(dags_folder: Path, output: Path, *, timeout: float = 240.0, paralle
 
     with TikTokEmulator(queuing_seconds=1.0, processing_seconds=2.0) as emu, \
             tempfile.TemporaryDirectory(prefix="tiktok-demo-airflow-") as tmp:
+        accounts = emu.connection_dict("tiktok_accounts", "accounts")
+        accounts["extra"]["business_id"] = emu.config.accounts_open_id  # the account's open_id
         print(f"TikTok emulator on {emu.base_url}; Airflow home {tmp} (SQLite); output in {output}")
         env = {
             **emu.connection_env("tiktok_default", "marketing"),
-            **emu.connection_env("tiktok_accounts", "accounts"),
+            "AIRFLOW_CONN_TIKTOK_ACCOUNTS": json.dumps(accounts),
             "TIKTOK_OUTPUT_BASE": f"file://{output}",
             "TIKTOK_POLL_SECONDS": "2",
             "TIKTOK_LOOKBACK_DAYS": "2",

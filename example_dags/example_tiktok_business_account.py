@@ -1,0 +1,52 @@
+"""TikTok business account daily metrics (Accounts API) as JSON Lines, with automatic token refresh.
+
+A TikTok *account* (creator / brand profile, not an ad account) authorizes your app once with
+``airflow-tiktok auth login --family accounts`` (see ``docs/oauth.md``). Its access token lasts 24 hours:
+the hook refreshes it before it expires (and when TikTok answers 40102) and stores the new token pair in
+the Airflow Variable ``tiktok_token__<conn_id>``, so this DAG runs unattended for the refresh token's
+lifetime (a year). ``example_tiktok_token_refresh`` keeps the token fresh even when nothing else runs.
+
+Each run writes the last 7 UTC days (TikTok revises recent days; reruns overwrite the same file) of
+followers, views, likes, comments and shares, plus the profile as of the run.
+
+Configuration (environment variables, all optional):
+
+- ``TIKTOK_ACCOUNTS_CONN_ID`` (default ``tiktok_accounts``): an Accounts API ``tiktok`` connection
+  (API family ``accounts``, Business ID = the account's ``open_id``).
+- ``TIKTOK_OUTPUT_BASE`` (default ``file:///tmp/tiktok-example-output``), ``TIKTOK_OUTPUT_CONN_ID``.
+- ``TIKTOK_POOL`` (default ``tiktok_api``).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+
+from airflow.sdk import DAG
+
+from airflow_provider_tiktok.operators.business import TikTokBusinessAccountMetricsOperator
+
+TIKTOK_ACCOUNTS_CONN_ID = os.environ.get("TIKTOK_ACCOUNTS_CONN_ID", "tiktok_accounts")
+OUTPUT_BASE = os.environ.get("TIKTOK_OUTPUT_BASE", "file:///tmp/tiktok-example-output").rstrip("/")
+OUTPUT_CONN_ID = os.environ.get("TIKTOK_OUTPUT_CONN_ID") or None
+POOL = os.environ.get("TIKTOK_POOL", "tiktok_api")
+
+with DAG(
+    dag_id="example_tiktok_business_account",
+    description="TikTok business account profile and daily metrics (Accounts API) to JSON Lines",
+    doc_md=__doc__,
+    start_date=datetime(2026, 1, 1),
+    schedule="0 7 * * *",
+    catchup=False,
+    max_active_runs=1,
+    default_args={"retries": 2, "retry_delay": timedelta(minutes=5), "pool": POOL},
+    tags=["tiktok", "example", "accounts-api"],
+) as dag:
+    TikTokBusinessAccountMetricsOperator(
+        task_id="account_daily_metrics",
+        tiktok_conn_id=TIKTOK_ACCOUNTS_CONN_ID,
+        date_from="{{ macros.ds_add(ds, -7) }}",
+        date_to="{{ macros.ds_add(ds, -1) }}",
+        destination=OUTPUT_BASE + "/business_account/{{ ds }}.jsonl",
+        destination_conn_id=OUTPUT_CONN_ID,
+    )
