@@ -1,0 +1,87 @@
+"""Fault matrix: every transient fault TikTok (or the network) produces, injected by the emulator at every
+endpoint the async and sync report paths use, is survived — and the output is byte-identical to a clean run.
+
+Faults hit the first call of the endpoint (for the sync report also the second page). 40201 ("not ready") is
+injected only where TikTok sends it (``/report/task/download/``); the expired download URL only on the file URL.
+The file URL is pre-signed object storage, which answers HTTP errors, never TikTok envelopes: only the HTTP and
+network faults apply there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from airflow_provider_tiktok.testing import Fault, TikTokEmulator
+from tests.reliability.conftest import STALL_SECONDS, leftovers, run_async_flow, run_sync_flow
+
+EXPIRED = b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Request has expired' \
+          b'</Message></Error>'
+TRANSIENT = {
+    "40100": Fault.code(40100), "40133": Fault.code(40133), "50000": Fault.code(50000),
+    "50002": Fault.code(50002), "51010": Fault.code(51010), "http500": Fault.http(500), "http502": Fault.http(502),
+    "http503": Fault.http(503), "http504": Fault.http(504), "reset": Fault.reset(),
+    "stall": Fault.stall(STALL_SECONDS), "truncated": Fault.truncate(),
+}
+# (flow, endpoint, call number, output format)
+ENDPOINTS = {
+    "async-create": ("async", "/report/task/create/", 1, "CSV_STRING"),
+    "async-check": ("async", "/report/task/check/", 1, "CSV_STRING"),
+    "async-download-csv-string": ("async", "/report/task/download/", 1, "CSV_STRING"),
+    "async-download-link": ("async", "/report/task/download/", 1, "CSV_DOWNLOAD"),
+    "async-file-url": ("async", "/files/", 1, "CSV_DOWNLOAD"),
+    "sync-advertiser-info": ("sync", "/advertiser/info/", 1, None),
+    "sync-page-1": ("sync", "/report/integrated/get/", 1, None),
+    "sync-page-2": ("sync", "/report/integrated/get/", 2, None),
+}
+ENVELOPE_CODES = {"40100", "40133", "50000", "50002", "51010"}
+CASES = [(e, f) for e in ENDPOINTS for f in TRANSIENT if not (e == "async-file-url" and f in ENVELOPE_CODES)]
+NOT_READY_GAP = pytest.mark.xfail(
+    strict=True, reason="operators/report_download.py download_report retries only TikTokTransportError: a 40201 "
+    "(TikTokTaskNotReadyError) answer of /report/task/download/ fails the task instead of waiting and retrying")
+CASES += [pytest.param("async-download-csv-string", "40201", marks=NOT_READY_GAP),
+          pytest.param("async-download-link", "40201", marks=NOT_READY_GAP), ("async-file-url", "expired-url")]
+EXTRA = {"40201": Fault.code(40201), "expired-url": Fault.http(403, EXPIRED)}
+
+_clean: dict[tuple[str, str | None], bytes] = {}
+
+
+def _run(emu: TikTokEmulator, folder: Path, flow: str, output_format: str | None) -> bytes:
+    if flow == "async":
+        return run_async_flow(emu, folder, output_format or "CSV_STRING")
+    return run_sync_flow(emu, folder)
+
+
+def clean_output(emu: TikTokEmulator, tmp_path: Path, flow: str, output_format: str | None) -> bytes:
+    key = (flow, output_format)
+    if key not in _clean:
+        folder = tmp_path / "clean"
+        folder.mkdir()
+        _clean[key] = _run(emu, folder, flow, output_format)
+        emu.reset_log()
+    return _clean[key]
+
+
+def _case_id(case: object) -> str:
+    values = case.values if hasattr(case, "values") else case
+    return f"{values[0]}-{values[1]}"
+
+
+@pytest.mark.parametrize(("endpoint", "fault"), CASES, ids=[_case_id(c) for c in CASES])
+def test_fault_is_survived_with_identical_output(emu: TikTokEmulator, tmp_path: Path, endpoint: str,
+                                                 fault: str) -> None:
+    flow, path, call_no, output_format = ENDPOINTS[endpoint]
+    expected = clean_output(emu, tmp_path, flow, output_format)
+    assert expected, "the clean run wrote nothing"
+    emu.faults.add(path, TRANSIENT.get(fault) or EXTRA[fault], on_call=call_no)
+    folder = tmp_path / "faulted"
+    folder.mkdir()
+
+    got = _run(emu, folder, flow, output_format)
+
+    assert emu.count(path) > call_no, f"the fault at {path} call {call_no} was never hit"
+    assert got == expected
+    assert leftovers(folder) == []
+    if flow == "async":
+        assert emu.count("/report/task/create/") == 1 + (path == "/report/task/create/"), "duplicate report task"
