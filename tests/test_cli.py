@@ -37,6 +37,10 @@ def run_login(emu, family, tmp_path, *extra, conn_id="tt_cli"):
     redirect = f"http://127.0.0.1:{free_port()}/callback"
     out_file = tmp_path / f"{conn_id}.json"
     env = {**os.environ, "TIKTOK_APP_SECRET": secret}
+    if "--airflow-add" in extra:  # `airflow connections import` must encrypt with this process's Fernet key
+        from airflow.configuration import conf
+
+        env["AIRFLOW__CORE__FERNET_KEY"] = conf.get("core", "fernet_key", fallback="") or ""
     proc = subprocess.Popen(
         [sys.executable, "-m", "airflow_provider_tiktok.cli", "auth", "login", "--family", family,
          "--conn-id", conn_id, "--app-id", app_id, "--redirect-uri", redirect, "--base-url", emu.base_url,
