@@ -41,6 +41,11 @@ TIKTOK_CONN_ID = os.environ.get("TIKTOK_CONN_ID", "tiktok_default")
 OUTPUT_BASE = os.environ.get("TIKTOK_OUTPUT_BASE", "file:///tmp/tiktok-example-output").rstrip("/")
 OUTPUT_CONN_ID = os.environ.get("TIKTOK_OUTPUT_CONN_ID") or None
 POOL = os.environ.get("TIKTOK_POOL", "tiktok_api")
+#: The report day: the data interval's first day; runs triggered without a logical date (Airflow 3 API/CLI
+#: default) have no data interval, so they report the day before they were triggered.
+DAY = ("(data_interval_start if data_interval_start is defined and data_interval_start "
+       "else dag_run.run_after - macros.timedelta(days=1))")
+REPORT_DAY = "{{ " + DAY + " | ds }}"
 POLL_SECONDS = float(os.environ.get("TIKTOK_POLL_SECONDS", "60"))
 ADVERTISER_ALLOW_LIST = os.environ.get("TIKTOK_ADVERTISER_IDS") or None
 
@@ -48,7 +53,7 @@ GROUP = "advertiser_report"
 CREATE = "create_report_task"
 #: One file per (day, advertiser); the advertiser id comes from this map index's create task.
 DESTINATION = (
-    OUTPUT_BASE + "/async_report/date={{ data_interval_start | ds }}/advertiser_"
+    OUTPUT_BASE + "/async_report/date=" + REPORT_DAY + "/advertiser_"
     "{{ ti.xcom_pull(task_ids='" + GROUP + "." + CREATE + "', key='advertiser_id', map_indexes=ti.map_index) }}"
     ".csv"
 )
@@ -77,8 +82,8 @@ with DAG(
             data_level="AUCTION_CAMPAIGN",
             dimensions=["campaign_id", "stat_time_day"],
             metrics=["spend", "impressions", "clicks", "conversion"],
-            report_start_date="{{ data_interval_start | ds }}",
-            report_end_date="{{ data_interval_start | ds }}",
+            report_start_date=REPORT_DAY,
+            report_end_date=REPORT_DAY,
         )
         wait = TikTokReportTaskSensor(
             task_id="wait_for_report",
@@ -98,8 +103,8 @@ with DAG(
             advertiser_id=advertiser_id,
             destination=DESTINATION,
             destination_conn_id=OUTPUT_CONN_ID,
-            report_start_date="{{ data_interval_start | ds }}",
-            report_end_date="{{ data_interval_start | ds }}",
+            report_start_date=REPORT_DAY,
+            report_end_date=REPORT_DAY,
         )
         create >> wait >> download
         return download.output

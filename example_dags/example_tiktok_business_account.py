@@ -30,6 +30,9 @@ TIKTOK_ACCOUNTS_CONN_ID = os.environ.get("TIKTOK_ACCOUNTS_CONN_ID", "tiktok_acco
 OUTPUT_BASE = os.environ.get("TIKTOK_OUTPUT_BASE", "file:///tmp/tiktok-example-output").rstrip("/")
 OUTPUT_CONN_ID = os.environ.get("TIKTOK_OUTPUT_CONN_ID") or None
 POOL = os.environ.get("TIKTOK_POOL", "tiktok_api")
+#: Days are relative to when the run was due (``run_after`` exists for scheduled and manual runs alike).
+LAST_DAY = "{{ (dag_run.run_after - macros.timedelta(days=1)) | ds }}"
+FIRST_DAY = "{{ (dag_run.run_after - macros.timedelta(days=7)) | ds }}"
 
 with DAG(
     dag_id="example_tiktok_business_account",
@@ -45,8 +48,8 @@ with DAG(
     TikTokBusinessAccountMetricsOperator(
         task_id="account_daily_metrics",
         tiktok_conn_id=TIKTOK_ACCOUNTS_CONN_ID,
-        date_from="{{ macros.ds_add(ds, -7) }}",
-        date_to="{{ macros.ds_add(ds, -1) }}",
-        destination=OUTPUT_BASE + "/business_account/{{ ds }}.jsonl",
+        date_from=FIRST_DAY,
+        date_to=LAST_DAY,
+        destination=OUTPUT_BASE + "/business_account/" + LAST_DAY + ".jsonl",
         destination_conn_id=OUTPUT_CONN_ID,
     )

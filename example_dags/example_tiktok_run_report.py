@@ -36,6 +36,11 @@ TIKTOK_CONN_ID = os.environ.get("TIKTOK_CONN_ID", "tiktok_default")
 OUTPUT_BASE = os.environ.get("TIKTOK_OUTPUT_BASE", "file:///tmp/tiktok-example-output").rstrip("/")
 OUTPUT_CONN_ID = os.environ.get("TIKTOK_OUTPUT_CONN_ID") or None
 POOL = os.environ.get("TIKTOK_POOL", "tiktok_api")
+#: The report day: the data interval's first day; runs triggered without a logical date (Airflow 3 API/CLI
+#: default) have no data interval, so they report the day before they were triggered.
+DAY = ("(data_interval_start if data_interval_start is defined and data_interval_start "
+       "else dag_run.run_after - macros.timedelta(days=1))")
+REPORT_DAY = "{{ " + DAY + " | ds }}"
 POLL_SECONDS = float(os.environ.get("TIKTOK_POLL_SECONDS", "60"))
 LOOKBACK_DAYS = int(os.environ.get("TIKTOK_LOOKBACK_DAYS", "7"))
 ADVERTISER_IDS = os.environ.get("TIKTOK_ADVERTISER_IDS") or (
@@ -60,9 +65,9 @@ with DAG(
         data_level="AUCTION_CAMPAIGN",
         dimensions=["campaign_id", "stat_time_day"],
         metrics=["spend", "impressions", "clicks", "conversion", "cpc", "ctr"],
-        report_start_date="{{ macros.ds_add(data_interval_start | ds, -" + str(LOOKBACK_DAYS) + ") }}",
-        report_end_date="{{ data_interval_start | ds }}",
-        destination=OUTPUT_BASE + "/run_report/date={{ data_interval_start | ds }}/campaigns.csv.gz",
+        report_start_date="{{ (" + DAY + " - macros.timedelta(days=" + str(LOOKBACK_DAYS) + ")) | ds }}",
+        report_end_date=REPORT_DAY,
+        destination=OUTPUT_BASE + "/run_report/date=" + REPORT_DAY + "/campaigns.csv.gz",
         destination_conn_id=OUTPUT_CONN_ID,
         compression="gzip",
         deferrable=True,
