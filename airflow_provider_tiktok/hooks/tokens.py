@@ -123,10 +123,12 @@ class AirflowVariableBackend:
                 SecretCache.invalidate_variable(key)
             except (ImportError, AttributeError):  # pragma: no cover
                 pass
-            return Variable.get(key, default=None)
+            value: Any = Variable.get(key, default=None)
+            return None if value is None else str(value)
         from airflow.models import Variable as DbVariable
 
-        return DbVariable.get(key, default_var=None)
+        stored: Any = DbVariable.get(key, default_var=None)
+        return None if stored is None else str(stored)
 
     def set(self, key: str, value: str) -> None:
         if _in_task():
