@@ -21,6 +21,8 @@ os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(_HOME / "dags")
 os.environ["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"] = f"sqlite:///{_HOME / 'airflow.db'}"
 os.environ.setdefault("AIRFLOW__LOGGING__LOGGING_LEVEL", "INFO")
 (_HOME / "dags").mkdir(exist_ok=True)
+# One Fernet key for this process and every `airflow` subprocess a test starts (encrypted Variables).
+os.environ.setdefault("AIRFLOW__CORE__FERNET_KEY", "x6ebqSKJfMZ3yEfz7dYPgR3iNndrB4ZQ1Xb2h6Lq0zE=")
 
 
 @pytest.fixture(scope="session")

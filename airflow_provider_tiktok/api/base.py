@@ -8,13 +8,16 @@ from typing import Any
 
 from airflow_provider_tiktok import __version__
 from airflow_provider_tiktok.api.call import ApiCall, BaseUrls, PreparedRequest, prepare, redacted_url
-from airflow_provider_tiktok.api.errors import TikTokTokenExpiredError
+from airflow_provider_tiktok.api.errors import TikTokAuthError, TikTokTokenExpiredError
 from airflow_provider_tiktok.api.redact import Redactor, install_http_log_filter
 from airflow_provider_tiktok.api.retry import Pacer, RetryPolicy, Timeouts
 
 log = logging.getLogger("airflow_provider_tiktok.api")
 
 USER_AGENT = f"airflow-provider-tiktok/{__version__}"
+
+#: Auth codes after which a refreshable token is refreshed once: expired (40102), invalid (40105).
+REFRESHABLE_AUTH_CODES = frozenset({40102, 40105})
 
 #: Called with the token that TikTok reported expired; returns a fresh one (or raises).
 TokenRefresher = Callable[[str], str]
@@ -83,7 +86,15 @@ class ClientBase:
         return prepared
 
     def _should_refresh(self, call: ApiCall[Any], exc: BaseException) -> bool:
-        return call.authenticated and self.on_token_expired is not None and isinstance(exc, TikTokTokenExpiredError)
+        """Refresh once when TikTok says the token expired (40102) or is invalid (40105).
+
+        Only clients given ``on_token_expired`` refresh: families whose tokens expire. A Marketing
+        token answering 40105 needs re-authorization, which no refresh can give.
+        """
+        if not call.authenticated or self.on_token_expired is None:
+            return False
+        return isinstance(exc, TikTokTokenExpiredError) or (isinstance(exc, TikTokAuthError) and exc.code in
+                                                             REFRESHABLE_AUTH_CODES)
 
     def _refreshed_token(self) -> str:
         assert self.on_token_expired is not None

@@ -135,3 +135,25 @@ def test_expired_token_is_refreshed_once_and_request_repeated(tiktok_emulator):
         client.call(_advertisers(tiktok_emulator))
         assert client.access_token == tiktok_emulator.access_token
     assert seen == ["expired-token-value"] and tiktok_emulator.count(ADV_GET) == 2
+
+
+@pytest.mark.parametrize(("code", "refreshes"), [(40105, True), (40104, False)])
+def test_invalid_token_is_refreshed_once_when_the_family_can(tiktok_emulator, code, refreshes):
+    tiktok_emulator.inject(ADV_GET, {1: str(code), 2: str(code)})
+    calls = []
+
+    def refresh(stale: str) -> str:
+        calls.append(stale)
+        return tiktok_emulator.access_token
+
+    with _client(tiktok_emulator, on_token_expired=refresh) as client, pytest.raises(errors.TikTokAuthError):
+        client.call(_advertisers(tiktok_emulator))
+    assert len(calls) == (1 if refreshes else 0)  # once, never in a loop
+    assert tiktok_emulator.count(ADV_GET) == (2 if refreshes else 1)
+
+
+def test_marketing_client_never_refreshes(tiktok_emulator):
+    tiktok_emulator.inject(ADV_GET, {1: "40105"})
+    with _client(tiktok_emulator) as client, pytest.raises(errors.TikTokAuthError, match="re-authorize"):
+        client.call(_advertisers(tiktok_emulator))
+    assert tiktok_emulator.count(ADV_GET) == 1
