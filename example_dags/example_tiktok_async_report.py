@@ -112,6 +112,8 @@ with DAG(
     @task(pool="default_pool")
     def summarize(downloads: list[dict[str, Any]]) -> dict[str, Any]:
         """Read each downloaded CSV back: row count and total spend per advertiser."""
+        if isinstance(downloads, dict):  # a single advertiser may arrive unwrapped
+            downloads = [downloads]
         files, total_rows, total_spend = [], 0, 0.0
         for result in downloads:
             path = ObjectStoragePath(result["destination"], conn_id=OUTPUT_CONN_ID)
