@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     emu.start()
-    info = {
+    info: dict[str, Any] = {
         "base_url": emu.base_url,
         "pid": os.getpid(),
         "connections": {family: emu.connection_dict(args.conn_id, family) for family in FAMILIES},

@@ -44,14 +44,14 @@ class EmulatorConfig:
 
     # Marketing (TikTok API for Business) developer app.
     app_id: str = "7000000000000000001"
-    app_secret: str = "emulator-app-secret-0000000000000001"
+    app_secret: str = "emulator-app-secret-0000000000000001"  # noqa: S105 - fake credential
     # Accounts API app (business app acting on TikTok accounts; its id is the client_key on authorize).
     accounts_app_id: str = "7000000000000000002"
-    accounts_app_secret: str = "emulator-accounts-secret-000000000002"
+    accounts_app_secret: str = "emulator-accounts-secret-000000000002"  # noqa: S105
     accounts_open_id: str = "-000EmulatorBusinessAccount0001"
     # Login Kit (TikTok for Developers) client.
     login_kit_client_key: str = "awemulatorclientkey0001"
-    login_kit_client_secret: str = "emulator-login-kit-secret-00000001"
+    login_kit_client_secret: str = "emulator-login-kit-secret-00000001"  # noqa: S105
     login_kit_open_id: str = "-000EmulatorLoginKitUser00001"
 
     advertisers: list[dict[str, str]] = field(default_factory=lambda: [dict(a) for a in DEFAULT_ADVERTISERS])
@@ -89,7 +89,7 @@ class EmulatorConfig:
     advertiser_qps: int | None = None
 
     #: Default duration of a "stall" fault.
-    stall_seconds: float = 30.0
+    stall_seconds: float = 600.0
 
     @classmethod
     def from_kwargs(cls, **knobs: Any) -> EmulatorConfig:

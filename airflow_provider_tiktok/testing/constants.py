@@ -12,12 +12,13 @@ from typing import Any, Final
 try:  # Shared protocol constants written by the lead; the emulator falls back to its own copies.
     from airflow_provider_tiktok.api import spec as _spec
 except Exception:  # pragma: no cover - spec module absent or broken: stay self-contained
-    _spec = None
+    _spec = None  # type: ignore[assignment]
 
 
 def _shared(name: str, default: Any) -> Any:
     """Value of ``airflow_provider_tiktok.api.spec.<name>`` when available, else ``default``."""
     return getattr(_spec, name, default) if _spec is not None else default
+
 
 # --- URL layout -------------------------------------------------------------------
 #: Business API (Marketing + Accounts) prefix, e.g. ``/open_api/v1.3/report/task/check/``.
@@ -54,7 +55,18 @@ QUERY_MODES: Final = _shared("QUERY_MODES", frozenset({"REGULAR", "CHUNK"}))
 FILTER_TYPES: Final = _shared(
     "FILTER_TYPES",
     frozenset(
-        {"IN", "CONTAIN_ANY_OF", "MATCH", "NOT_IN", "GREATER_EQUAL", "GREATER_THAN", "LOWER_EQUAL", "LOWER_THAN", "BETWEEN", "RANGE"}
+        {
+            "IN",
+            "CONTAIN_ANY_OF",
+            "MATCH",
+            "NOT_IN",
+            "GREATER_EQUAL",
+            "GREATER_THAN",
+            "LOWER_EQUAL",
+            "LOWER_THAN",
+            "BETWEEN",
+            "RANGE",
+        }
     ),
 )
 OUTPUT_FORMATS: Final = _shared("OUTPUT_FORMATS", frozenset({"CSV_STRING", "CSV_DOWNLOAD", "XLSX_DOWNLOAD"}))
@@ -158,7 +170,8 @@ def translate_title(field: str) -> str:
 
 
 # --- Return codes and realistic messages --------------------------------------------
-MSG_EMPTY_TOKEN: Final = "Access token is null, you should set it in http header with key Access-Token."
+#: TikTok's exact 40104 message (an error text, not a secret).
+MSG_EMPTY_TOKEN: Final = "Access token is null, you should set it in http header with key Access-Token."  # noqa: S105
 CODE_MESSAGES: Final[dict[int, str]] = {
     0: "OK",
     20001: "Partial success.",

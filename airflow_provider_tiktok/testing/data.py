@@ -250,7 +250,9 @@ class ReportPlan:
                 return f"Emulator {word} {seg.ordinal:03d}-{entity >> (self.level - level):05d}"
         if metric == "ad_text":
             return f"Emulator ad text {entity}" if self.level == 3 else "-"
-        return {"objective_type": "TRAFFIC", "promotion_type": "WEBSITE", "budget_mode": "BUDGET_MODE_DAY"}.get(metric, "-")
+        return {"objective_type": "TRAFFIC", "promotion_type": "WEBSITE", "budget_mode": "BUDGET_MODE_DAY"}.get(
+            metric, "-"
+        )
 
     def row(self, index: int) -> dict[str, str]:
         return self.cells(*self.locate(index))
@@ -272,9 +274,9 @@ class ReportPlan:
                 sums[m] += pool.numbers[pool.index(h)]
         out: dict[str, str] = {}
         for m in self.query.metrics:
-            pool = self.pools.get(m)
-            if m in sums and pool is not None:
-                out[m] = f"{sums[m]:.2f}" if pool.money else str(int(sums[m]))
+            found = self.pools.get(m)
+            if m in sums and found is not None:
+                out[m] = f"{sums[m]:.2f}" if found.money else str(int(sums[m]))
             else:
                 out[m] = "-"
         return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import deque
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -19,6 +20,7 @@ from airflow_provider_tiktok.testing.validation import ReportQuery
 from airflow_provider_tiktok.testing.wire import Route
 
 FAMILIES = ("marketing", "accounts", "login_kit")
+MAX_LOG_RECORDS = 100_000
 
 
 class TikTokEmulator:
@@ -44,7 +46,8 @@ class TikTokEmulator:
         self.page_routes = dict(handlers_loginkit.PAGE_ROUTES)
         self.file_route = handlers_reports.FILE_ROUTE
         self._log_lock = threading.Lock()
-        self._requests: list[dict[str, Any]] = []
+        # Bounded so a long-running CLI emulator does not grow without limit.
+        self._requests: deque[dict[str, Any]] = deque(maxlen=MAX_LOG_RECORDS)
         self._counters: dict[str, int] = {}
         self._stopping = threading.Event()
         self._server: EmulatorHTTPServer | None = None
@@ -66,11 +69,9 @@ class TikTokEmulator:
             return self
         self._stopping.clear()
         self._server = EmulatorHTTPServer((self.config.host, self.config.port), self)
-        host, port = self._server.server_address[:2]
-        self._base_url = f"http://{host}:{port}"
-        self._thread = threading.Thread(
-            target=self._server.serve_until_stopped, name="tiktok-emulator", daemon=True
-        )
+        port = self._server.server_address[1]
+        self._base_url = f"http://{self.config.host}:{port}"
+        self._thread = threading.Thread(target=self._server.serve_until_stopped, name="tiktok-emulator", daemon=True)
         self._thread.start()
         return self
 
@@ -122,6 +123,11 @@ class TikTokEmulator:
     @property
     def advertiser_ids(self) -> list[str]:
         return [a["advertiser_id"] for a in self.config.advertisers]
+
+    @property
+    def forbidden_advertiser_ids(self) -> list[str]:
+        """Existing advertisers the pre-issued token has no permission for (-> 40001)."""
+        return list(self.config.forbidden_advertisers)
 
     @property
     def accounts_tokens(self) -> dict[str, str]:
@@ -257,9 +263,7 @@ class TikTokEmulator:
         client = {"marketing": cfg.app_id, "accounts": cfg.accounts_app_id, "login_kit": cfg.login_kit_client_key}
         if family not in client:
             raise ValueError(f"family must be one of {FAMILIES}")
-        default_scope = {"marketing": "", "accounts": C.DEFAULT_ACCOUNTS_SCOPE}.get(
-            family, C.DEFAULT_LOGIN_KIT_SCOPE
-        )
+        default_scope = {"marketing": "", "accounts": C.DEFAULT_ACCOUNTS_SCOPE}.get(family, C.DEFAULT_LOGIN_KIT_SCOPE)
         return self.state.issue_auth_code(family, client[family], redirect_uri, scope or default_scope, code_challenge)
 
     # --- report data ---------------------------------------------------------------------------

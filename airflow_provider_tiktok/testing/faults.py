@@ -29,13 +29,13 @@ class Fault:
     """One injected failure.
 
     kinds:
-      * ``code``     – normal HTTP 200 envelope with a non-zero TikTok ``code`` (Login Kit paths
+      * ``code``     - normal HTTP 200 envelope with a non-zero TikTok ``code`` (Login Kit paths
                        answer an OAuth error body instead: ``server_error`` for 5xxxx, else
                        ``temporarily_unavailable`` for 40100/40133, else ``invalid_request``);
-      * ``http``     – HTTP 5xx with a non-JSON gateway page (like nginx / the TikTok gateway);
-      * ``reset``    – close the socket without answering (SO_LINGER 0 -> TCP RST);
-      * ``stall``    – sleep ``seconds`` before sending anything, then answer normally;
-      * ``truncate`` – declare a Content-Length larger than what is sent, then close.
+      * ``http``     - HTTP 5xx with a non-JSON gateway page (like nginx / the TikTok gateway);
+      * ``reset``    - close the socket without answering (SO_LINGER 0 -> TCP RST);
+      * ``stall``    - sleep ``seconds`` before sending anything, then answer normally;
+      * ``truncate`` - declare a Content-Length larger than what is sent, then close.
     """
 
     kind: str
@@ -82,7 +82,7 @@ class Fault:
         text = str(spec).strip().lower()
         if text.isdigit():
             return cls.code(int(text))
-        head, sep, arg = text.replace("_", ":", 1).partition(":")
+        head, _sep, arg = text.replace("_", ":", 1).partition(":")
         if head == "code" and arg.isdigit():
             return cls.code(int(arg))
         if head == "http":
@@ -164,9 +164,12 @@ class FaultPlan:
 
 def gateway_page(status: int) -> bytes:
     """A non-JSON body like the one an nginx / gateway returns for 5xx."""
-    reason = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Temporarily Unavailable", 504: "Gateway Time-out"}.get(
-        status, "Error"
-    )
+    reason = {
+        500: "Internal Server Error",
+        502: "Bad Gateway",
+        503: "Service Temporarily Unavailable",
+        504: "Gateway Time-out",
+    }.get(status, "Error")
     return (
         f"<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
         f"<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"

@@ -68,10 +68,10 @@ def _token_data(emu: TikTokEmulator, access: UserToken, refresh: RefreshToken) -
         "access_token": access.token,
         "token_type": "Bearer",
         "scope": access.scope,
-        "expires_in": int(round(access.expires_at - now)),
+        "expires_in": round(access.expires_at - now),
         "refresh_token": refresh.token,
         # TikTok's sample refresh response shows the *remaining* refresh lifetime here.
-        "refresh_token_expires_in": int(round(refresh.expires_at - now)),
+        "refresh_token_expires_in": round(refresh.expires_at - now),
         "open_id": access.open_id,
     }
 
@@ -210,7 +210,9 @@ def _lifetime_value(seed: int, open_id: str, field: str) -> Any:
         "bio_description": "Deterministic test account served by the TikTok emulator.",
         "is_verified": False,
         "audience_ages": [{"age": a, "percentage": p} for a, p in (("18-24", 0.35), ("25-34", 0.4), ("35+", 0.25))],
-        "audience_genders": [{"gender": g, "percentage": p} for g, p in (("Female", 0.55), ("Male", 0.43), ("Other", 0.02))],
+        "audience_genders": [
+            {"gender": g, "percentage": p} for g, p in (("Female", 0.55), ("Male", 0.43), ("Other", 0.02))
+        ],
         "audience_countries": [{"country": c, "percentage": p} for c, p in (("US", 0.5), ("JP", 0.3), ("GB", 0.2))],
         "audience_cities": [{"city_name": c, "percentage": p} for c, p in (("Tokyo", 0.3), ("New York", 0.2))],
     }

@@ -29,9 +29,9 @@ def _user_token_body(emu: TikTokEmulator, access: Any, refresh: Any) -> dict[str
     now = emu.state.clock.now()
     return {
         "access_token": access.token,
-        "expires_in": int(round(access.expires_at - now)),
+        "expires_in": round(access.expires_at - now),
         "open_id": access.open_id,
-        "refresh_expires_in": int(round(refresh.expires_at - now)),
+        "refresh_expires_in": round(refresh.expires_at - now),
         "refresh_token": refresh.token,
         "scope": access.scope,
         "token_type": "Bearer",
@@ -91,7 +91,7 @@ def oauth_token(emu: TikTokEmulator, req: Request) -> Response:
         return _json(
             {
                 "access_token": tok.token,
-                "expires_in": int(round(tok.expires_at - state.clock.now())),
+                "expires_in": round(tok.expires_at - state.clock.now()),
                 "token_type": "Bearer",
             }
         )
@@ -115,7 +115,9 @@ def oauth_revoke(emu: TikTokEmulator, req: Request) -> Response:
 # --- authorize pages (no UI: immediately redirect as if the user approved) ----------------------
 def _redirect(target: str, params: dict[str, str]) -> Response:
     sep = "&" if "?" in target else "?"
-    return Response(status=302, body=b"", content_type="text/html", headers={"Location": target + sep + urlencode(params)})
+    return Response(
+        status=302, body=b"", content_type="text/html", headers={"Location": target + sep + urlencode(params)}
+    )
 
 
 def _bad_page(message: str) -> Response:

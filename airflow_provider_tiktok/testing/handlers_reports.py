@@ -20,6 +20,8 @@ from airflow_provider_tiktok.testing.xlsx import XLSX_MIME, build_xlsx
 if TYPE_CHECKING:
     from airflow_provider_tiktok.testing.emulator import TikTokEmulator
 
+TASK_RETENTION_SECONDS = 30 * 86400
+
 
 def _token_advertisers(req: Request) -> list[str]:
     return list(req.token.advertiser_ids) if isinstance(req.token, MarketingToken) else []
@@ -119,6 +121,9 @@ def _lookup_task(emu: TikTokEmulator, req: Request, params: dict[str, Any]) -> T
         task = emu.state.tasks.get(task_id)
     if task is None:
         raise ApiError(40002, f"task_id {task_id} not found.")
+    if emu.state.clock.now() - task.created_at > TASK_RETENTION_SECONDS:
+        # Async tasks are kept for 30 days; afterwards status and output are unavailable.
+        raise ApiError(40002, f"task_id {task_id} has expired: tasks are kept for 30 days.")
     if task.owner_token != req.token.token:
         # TikTok: use the same access token for create / check / download / cancel.
         raise ApiError(40001, f"No permission to operate task {task_id}: use the access token that created it.")
@@ -154,7 +159,9 @@ def report_task_download(emu: TikTokEmulator, req: Request) -> Response:
     task = _lookup_task(emu, req, req.query)
     status = task.status_at(emu.state.clock.now())
     if status in (C.QUEUING, C.PROCESSING):
-        raise ApiError(40201, f"Task is not ready (status {status}), please wait for the task to complete and try again.")
+        raise ApiError(
+            40201, f"Task is not ready (status {status}), please wait for the task to complete and try again."
+        )
     if status == C.FAILED:
         raise ApiError(40002, f"Task {task.task_id} failed and has no output: {task.outcome.message}")
     if status == C.CANCELED:
@@ -179,9 +186,7 @@ def report_task_download(emu: TikTokEmulator, req: Request) -> Response:
 
 def iter_task_csv(emu: TikTokEmulator, task: Task) -> Iterator[bytes]:
     """The task's CSV bytes (a deterministic function of seed + task parameters + size knobs)."""
-    plan = emu.make_plan(
-        task.query, sync=False, row_limit=task.report_rows, unbounded=task.report_bytes is not None
-    )
+    plan = emu.make_plan(task.query, sync=False, row_limit=task.report_rows, unbounded=task.report_bytes is not None)
     return iter_csv(plan, titles=task.query.title_translation, max_bytes=task.report_bytes)
 
 
@@ -193,8 +198,7 @@ def task_xlsx(emu: TikTokEmulator, task: Task) -> bytes:
 # --- signed download URL -------------------------------------------------------------------
 def _s3_error(code: str, message: str) -> bytes:
     return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f"<Error><Code>{code}</Code><Message>{message}</Message></Error>"
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code><Message>{message}</Message></Error>'
     ).encode()
 
 
@@ -206,9 +210,13 @@ def serve_file(emu: TikTokEmulator, req: Request) -> Response:
         link = emu.state.files.get(token)
         task = emu.state.tasks.get(link.task_id) if link else None
     if link is None or task is None or len(parts) != 2 or unquote(parts[1]) != link.file_name:
-        return Response(status=404, body=_s3_error("NoSuchKey", "The specified key does not exist."), content_type="application/xml")
+        return Response(
+            status=404, body=_s3_error("NoSuchKey", "The specified key does not exist."), content_type="application/xml"
+        )
     if emu.state.clock.now() >= link.expires_at:
-        return Response(status=403, body=_s3_error("AccessDenied", "Request has expired"), content_type="application/xml")
+        return Response(
+            status=403, body=_s3_error("AccessDenied", "Request has expired"), content_type="application/xml"
+        )
     disposition = {"Content-Disposition": f'attachment; filename="{link.file_name}"'}
     if link.output_format == "XLSX_DOWNLOAD":
         return Response(body=task_xlsx(emu, task), content_type=XLSX_MIME, headers=disposition)

@@ -28,10 +28,23 @@ def tiktok_emulator_factory() -> Iterator[Callable[..., TikTokEmulator]]:
         emu.stop()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "tiktok_emulator(**knobs): knobs for the tiktok_emulator / tiktok_connection fixtures"
+    )
+
+
 @pytest.fixture
-def tiktok_emulator(tiktok_emulator_factory: Callable[..., TikTokEmulator]) -> TikTokEmulator:
-    """A started emulator with default knobs on a free loopback port."""
-    return tiktok_emulator_factory()
+def tiktok_emulator(
+    tiktok_emulator_factory: Callable[..., TikTokEmulator], request: pytest.FixtureRequest
+) -> TikTokEmulator:
+    """A started emulator on a free loopback port.
+
+    Knobs come from the closest ``@pytest.mark.tiktok_emulator(**knobs)`` marker, if any.
+    """
+    marker = request.node.get_closest_marker("tiktok_emulator")
+    knobs = dict(marker.kwargs) if marker is not None else {}
+    return tiktok_emulator_factory(**knobs)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import selectors
 import socket
 import threading
@@ -47,6 +48,8 @@ FILES_KEY = "/files/"
 class EmulatorHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # Many mapped tasks (or 1,000 triggers) connect at once; the stdlib default backlog of 5 resets them.
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], emulator: TikTokEmulator) -> None:
         self.emulator = emulator
@@ -62,7 +65,7 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
             while not self._halt.is_set():
                 for key, _events in sel.select():
                     if key.fileobj is self and not self._halt.is_set():
-                        self._handle_request_noblock()
+                        self._handle_request_noblock()  # type: ignore[attr-defined]
 
     def halt(self) -> None:
         self._halt.set()
@@ -108,8 +111,16 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return self.server_version
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        log.debug("%s - %s", self.address_string(), format % args)
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Access log without the query string (it may carry app secrets / codes)."""
+        path = urlsplit(self.path).path
+        if path.startswith(FILES_KEY):
+            path = FILES_KEY + "***"  # the path holds the signed download token
+        log.debug('%s "%s %s" %s', self.address_string(), self.command, path, code)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        # Error lines may quote the raw request line: drop query strings (secrets, codes).
+        log.debug("%s - %s", self.address_string(), re.sub(r"\?\S*", "?***", format % args))
 
     def finish(self) -> None:
         if self._aborted:

@@ -175,7 +175,7 @@ class State:
     tasks: dict[str, Task] = field(default_factory=dict)
     files: dict[str, FileLink] = field(default_factory=dict)
     task_overrides: dict[str, TaskOutcome] = field(default_factory=dict)
-    _counter: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     # --- identifiers ------------------------------------------------------------
     def secret(self, kind: str, length: int = 40) -> str:
@@ -236,7 +236,9 @@ class State:
                 client_id=client_id,
                 open_id=open_id,
                 scope=scope,
-                expires_at=refresh_expires_at if refresh_expires_at is not None else now + self.config.refresh_token_ttl,
+                expires_at=refresh_expires_at
+                if refresh_expires_at is not None
+                else now + self.config.refresh_token_ttl,
             )
             access.refresh_token = refresh.token
             self.user_tokens[access.token] = access

@@ -24,7 +24,9 @@ from airflow_provider_tiktok.testing.wire import ApiError
 _FIELD_RE = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 #: Filter types listed on the async create page.
-_ASYNC_FILTER_TYPES = frozenset({"IN", "MATCH", "GREATER_EQUAL", "GREATER_THAN", "LOWER_EQUAL", "LOWER_THAN", "BETWEEN", "RANGE"})
+_ASYNC_FILTER_TYPES = frozenset(
+    {"IN", "MATCH", "GREATER_EQUAL", "GREATER_THAN", "LOWER_EQUAL", "LOWER_THAN", "BETWEEN", "RANGE"}
+)
 
 
 @dataclass
@@ -60,7 +62,9 @@ class ReportQuery:
         return list(self.dimensions) + [m for m in self.metrics if m not in self.dimensions]
 
 
-def _enum(params: dict[str, Any], name: str, allowed: frozenset[str], default: str | None, required: bool = False) -> str | None:
+def _enum(
+    params: dict[str, Any], name: str, allowed: frozenset[str], default: str | None, required: bool = False
+) -> str | None:
     value = str_param(params, name, required=required)
     if value is None:
         return default
@@ -242,12 +246,12 @@ def _async_only(params: dict[str, Any], query: ReportQuery) -> None:
         if params.get(name) not in (None, ""):
             raise ApiError(40002, f"{name}: Unknown field; asynchronous reports are not paginated.")
     query.output_format = _enum(params, "output_format", C.OUTPUT_FORMATS, "CSV_STRING") or "CSV_STRING"
-    name = str_param(params, "file_name")
-    if name is not None:
-        if len(name) > C.FILE_NAME_MAX_LEN:
+    file_name = str_param(params, "file_name")
+    if file_name is not None:
+        if len(file_name) > C.FILE_NAME_MAX_LEN:
             raise ApiError(40002, f"file_name: Length must be at most {C.FILE_NAME_MAX_LEN} characters.")
-        bad = sorted(set(name) & C.FILE_NAME_FORBIDDEN)
+        bad = sorted(set(file_name) & C.FILE_NAME_FORBIDDEN)
         if bad:
             raise ApiError(40002, f"file_name: Contains forbidden characters {''.join(bad)!r}.")
-    query.file_name = name
+    query.file_name = file_name
     query.title_translation = bool_param(params, "enable_report_title_translation", True)

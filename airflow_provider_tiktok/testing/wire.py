@@ -195,7 +195,7 @@ class WireWriter:
 
     def reset(self) -> None:
         """Abort the connection with a TCP RST (SO_LINGER on, timeout 0, then close)."""
-        conn: socket.socket = self.h.connection  # type: ignore[attr-defined]
+        conn: socket.socket = self.h.connection
         try:
             conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         except OSError:

@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-from airflow_provider_tiktok.testing.pytest_plugin import (  # noqa: F401 - re-exported fixtures
-    tiktok_connection,
-    tiktok_emulator,
-    tiktok_emulator_factory,
-)
-
 import json
 from typing import Any
 
@@ -15,6 +9,12 @@ import pytest
 import requests
 
 from airflow_provider_tiktok.testing import TikTokEmulator
+from airflow_provider_tiktok.testing.pytest_plugin import (  # noqa: F401 - re-exported fixtures
+    pytest_configure,
+    tiktok_connection,
+    tiktok_emulator,
+    tiktok_emulator_factory,
+)
 
 
 class Api:
@@ -74,7 +74,9 @@ class Api:
         base.update(body)
         return self.post("/report/task/create/", {k: v for k, v in base.items() if v is not None}, token=token).json()
 
-    def task_call(self, path: str, task_id: str, token: str | None = None, advertiser_id: str | None = None) -> requests.Response:
+    def task_call(
+        self, path: str, task_id: str, token: str | None = None, advertiser_id: str | None = None
+    ) -> requests.Response:
         adv = advertiser_id or self.emu.advertiser_ids[0]
         if path == "/report/task/cancel/":
             return self.post(path, {"task_id": task_id, "advertiser_id": adv}, token=token)
@@ -82,12 +84,12 @@ class Api:
 
 
 @pytest.fixture
-def api(tiktok_emulator: TikTokEmulator) -> Api:
+def api(tiktok_emulator: TikTokEmulator) -> Api:  # noqa: F811
     return Api(tiktok_emulator)
 
 
 @pytest.fixture
-def fast_emulator(tiktok_emulator_factory: Any) -> TikTokEmulator:
+def fast_emulator(tiktok_emulator_factory: Any) -> TikTokEmulator:  # noqa: F811
     """Emulator whose tasks finish almost immediately."""
     return tiktok_emulator_factory(queuing_seconds=0.05, processing_seconds=0.05)
 

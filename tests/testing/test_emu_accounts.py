@@ -44,7 +44,13 @@ def test_token_exchange_shape(api):
     assert r["code"] == 0
     d = r["data"]
     assert set(d) == {
-        "access_token", "token_type", "scope", "expires_in", "refresh_token", "refresh_token_expires_in", "open_id",
+        "access_token",
+        "token_type",
+        "scope",
+        "expires_in",
+        "refresh_token",
+        "refresh_token_expires_in",
+        "open_id",
     }
     assert d["token_type"] == "Bearer"
     assert d["scope"] == "user.info.basic,user.insights"
@@ -62,7 +68,9 @@ def test_code_single_use_redirect_and_grant_checks(api):
     assert api.post("/tt_user/oauth2/token/", body, token="").json()["code"] == 40110
     body = dict(_creds(emu), grant_type="password", auth_code=_code(emu), redirect_uri=REDIRECT)
     assert api.post("/tt_user/oauth2/token/", body, token="").json()["code"] == 40108
-    body = dict(_creds(emu), client_secret="x", grant_type="authorization_code", auth_code=_code(emu), redirect_uri=REDIRECT)
+    body = dict(
+        _creds(emu), client_secret="x", grant_type="authorization_code", auth_code=_code(emu), redirect_uri=REDIRECT
+    )
     assert api.post("/tt_user/oauth2/token/", body, token="").json()["code"] == 40101
 
 
@@ -99,7 +107,9 @@ def test_revoke_and_token_info(api, api_for):
     emu = api.emu
     tokens = emu.accounts_tokens
     info = api.post(
-        "/tt_user/token_info/get/", {"app_id": emu.config.accounts_app_id, "access_token": tokens["access_token"]}, token=""
+        "/tt_user/token_info/get/",
+        {"app_id": emu.config.accounts_app_id, "access_token": tokens["access_token"]},
+        token="",
     ).json()
     assert info["code"] == 0
     assert info["data"]["app_id"] == emu.config.accounts_app_id
@@ -125,10 +135,12 @@ def test_business_get(tiktok_emulator, api_for):
     d = r["data"]
     assert d["display_name"] == "Emulator Business"
     assert isinstance(d["followers_count"], int)
-    assert [m["date"] for m in d["metrics"]][0] == start
+    assert d["metrics"][0]["date"] == start
     assert len(d["metrics"]) == 5
     assert {"video_views", "likes", "comments", "shares", "profile_views", "followers_count"} <= set(d["metrics"][0])
-    again = acc.get("/business/get/", business_id=tokens["open_id"], start_date=start, end_date=end, fields=fields).json()
+    again = acc.get(
+        "/business/get/", business_id=tokens["open_id"], start_date=start, end_date=end, fields=fields
+    ).json()
     assert again["data"] == d
     default = acc.get("/business/get/", business_id=tokens["open_id"]).json()["data"]
     assert set(default) == {"display_name", "profile_image"}

@@ -15,7 +15,18 @@ def test_cli_start_print_and_sigterm(tmp_path):
     ready = tmp_path / "ready.json"
     env = dict(os.environ)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "airflow_provider_tiktok.testing", "--port", "0", "--seed", "7", "--print-env", "--ready-file", str(ready)],
+        [
+            sys.executable,
+            "-m",
+            "airflow_provider_tiktok.testing",
+            "--port",
+            "0",
+            "--seed",
+            "7",
+            "--print-env",
+            "--ready-file",
+            str(ready),
+        ],
         stdout=subprocess.PIPE,
         text=True,
         env=env,

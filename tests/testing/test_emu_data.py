@@ -25,7 +25,11 @@ BASE = {
         {},
         {"dimensions": ["campaign_id", "stat_time_hour", "ad_id"], "end_date": "2024-01-02"},
         {"report_type": "AUDIENCE", "data_level": "AUCTION_ADGROUP", "dimensions": ["adgroup_id", "gender", "age"]},
-        {"advertiser_id": None, "advertiser_ids": ["7100000000000000001", "7100000000000000002"], "dimensions": ["advertiser_id", "stat_time_day"]},
+        {
+            "advertiser_id": None,
+            "advertiser_ids": ["7100000000000000001", "7100000000000000002"],
+            "dimensions": ["advertiser_id", "stat_time_day"],
+        },
         {"dimensions": ["ad_id"], "query_lifetime": True, "start_date": None, "end_date": None},
     ],
 )

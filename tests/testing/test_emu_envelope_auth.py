@@ -19,7 +19,11 @@ def test_envelope_shape_and_unique_request_ids(api):
 
 
 def test_missing_trailing_slash_and_unknown_path_are_404(tiktok_emulator):
-    for path in ("/open_api/v1.3/report/integrated/get", "/open_api/v1.3/nope/", "/open_api/v1.2/report/integrated/get/"):
+    for path in (
+        "/open_api/v1.3/report/integrated/get",
+        "/open_api/v1.3/nope/",
+        "/open_api/v1.2/report/integrated/get/",
+    ):
         r = requests.get(tiktok_emulator.base_url + path, timeout=5)
         assert r.status_code == 404
         assert r.text == "404 page not found"

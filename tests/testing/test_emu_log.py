@@ -77,3 +77,23 @@ def test_unknown_knob_rejected():
 
     with pytest.raises(TypeError):
         TikTokEmulator(no_such_knob=1)
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.tiktok_emulator(seed=5, ads_per_advertiser=4)
+def test_marker_knobs(tiktok_emulator):
+    assert tiktok_emulator.config.seed == 5
+    assert tiktok_emulator.config.ads_for(tiktok_emulator.advertiser_ids[0]) == 4
+
+
+def test_server_access_log_has_no_secrets(api, caplog):
+    import logging
+
+    emu = api.emu
+    with caplog.at_level(logging.DEBUG, logger="airflow_provider_tiktok.testing"):
+        api.get("/oauth2/advertiser/get/", app_id=emu.app_id, secret=emu.app_secret)
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "/oauth2/advertiser/get/" in text
+    assert emu.app_secret not in text

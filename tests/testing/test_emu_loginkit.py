@@ -43,7 +43,15 @@ def test_authorization_code_grant(tiktok_emulator):
     r = _token(emu, grant_type="authorization_code", code=q["code"][0], redirect_uri=REDIRECT)
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {"access_token", "expires_in", "open_id", "refresh_token", "refresh_expires_in", "scope", "token_type"}
+    assert set(body) == {
+        "access_token",
+        "expires_in",
+        "open_id",
+        "refresh_token",
+        "refresh_expires_in",
+        "scope",
+        "token_type",
+    }
     assert body["access_token"].startswith("act.")
     assert body["refresh_token"].startswith("rft.")
     assert body["expires_in"] == 86400 and body["refresh_expires_in"] == 31536000

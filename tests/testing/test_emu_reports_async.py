@@ -31,7 +31,7 @@ def test_lifecycle_queuing_processing_success(api):
     assert created["code"] == 0
     task_id = created["data"]["task_id"]
     assert isinstance(task_id, str)
-    seen, data = _wait(api, task_id)
+    seen, _data = _wait(api, task_id)
     assert seen == ["QUEUING", "PROCESSING", "SUCCESS"]
     assert set(seen) <= STATUSES
 
@@ -61,9 +61,12 @@ def test_csv_matches_sync_values(api):
     task_id = api.create_task(enable_report_title_translation=False)["data"]["task_id"]
     api.emu.advance_clock(5)
     rows = list(csv.DictReader(io.StringIO(api.task_call("/report/task/download/", task_id).text)))
-    sync = api.report(start_date="2024-01-01", end_date="2024-01-03", metrics=["spend", "impressions", "clicks"], page_size=100)
+    sync = api.report(
+        start_date="2024-01-01", end_date="2024-01-03", metrics=["spend", "impressions", "clicks"], page_size=100
+    )
     assert {(r["campaign_id"], r["stat_time_day"], r["spend"]) for r in rows} == {
-        (x["dimensions"]["campaign_id"], x["dimensions"]["stat_time_day"], x["metrics"]["spend"]) for x in sync["data"]["list"]
+        (x["dimensions"]["campaign_id"], x["dimensions"]["stat_time_day"], x["metrics"]["spend"])
+        for x in sync["data"]["list"]
     }
 
 
@@ -79,14 +82,19 @@ def test_failed_task_message(tiktok_emulator_factory, api_for):
 
 
 def test_scripted_outcomes(tiktok_emulator_factory, api_for):
-    emu = tiktok_emulator_factory(task_outcomes=["SUCCESS", "FAILED:boom", {"status": "SUCCESS", "queuing_seconds": 100}])
+    emu = tiktok_emulator_factory(
+        task_outcomes=["SUCCESS", "FAILED:boom", {"status": "SUCCESS", "queuing_seconds": 100}]
+    )
     api = api_for(emu)
     ids = [api.create_task()["data"]["task_id"] for _ in range(4)]
     emu.advance_clock(5)
     statuses = [api.task_call("/report/task/check/", t).json()["data"]["status"] for t in ids]
     assert statuses == ["SUCCESS", "FAILED", "QUEUING", "SUCCESS"]
     emu.set_task_outcome(ids[3], "FAILED", "late failure")
-    assert api.task_call("/report/task/check/", ids[3]).json()["data"] == {"status": "FAILED", "message": "late failure"}
+    assert api.task_call("/report/task/check/", ids[3]).json()["data"] == {
+        "status": "FAILED",
+        "message": "late failure",
+    }
     assert [t["status"] for t in emu.tasks] == ["SUCCESS", "FAILED", "QUEUING", "FAILED"]
 
 
@@ -196,3 +204,11 @@ def test_multi_advertiser_task_check_with_one_of_ids(api):
     ids = api.emu.advertiser_ids
     task_id = api.create_task(advertiser_id=None, advertiser_ids=ids)["data"]["task_id"]
     assert api.task_call("/report/task/check/", task_id, advertiser_id=ids[2]).json()["code"] == 0
+
+
+def test_task_retention_30_days(api):
+    task_id = api.create_task()["data"]["task_id"]
+    api.emu.advance_clock(31 * 86400)
+    r = api.task_call("/report/task/check/", task_id).json()
+    assert r["code"] == 40002
+    assert "expired" in r["message"]

@@ -24,7 +24,9 @@ def test_default_metrics_are_spend_and_impressions(api):
 
 
 def test_hourly_format(api):
-    r = api.report(dimensions=["campaign_id", "stat_time_hour"], start_date="2024-01-01", end_date="2024-01-01", page_size=30)
+    r = api.report(
+        dimensions=["campaign_id", "stat_time_hour"], start_date="2024-01-01", end_date="2024-01-01", page_size=30
+    )
     hours = [row["dimensions"]["stat_time_hour"] for row in r["data"]["list"]]
     assert hours[:2] == ["2024-01-01 00:00:00", "2024-01-01 01:00:00"]
 
@@ -104,7 +106,15 @@ def test_date_range_limits(api, dims, start, end, ok):
         ({"advertiser_ids": [ADV] * 6}, "advertiser_ids"),
         ({"filtering": [{"field_name": "campaign_ids", "filter_type": "EQ", "filter_value": "[]"}]}, "filter_type"),
         ({"filtering": [{"field_name": "campaign_ids", "filter_type": "IN"}]}, "filter_value"),
-        ({"report_type": "AUDIENCE", "dimensions": ["gender", "stat_time_hour"], "start_date": "2024-01-01", "end_date": "2024-01-01"}, "stat_time_hour"),
+        (
+            {
+                "report_type": "AUDIENCE",
+                "dimensions": ["gender", "stat_time_hour"],
+                "start_date": "2024-01-01",
+                "end_date": "2024-01-01",
+            },
+            "stat_time_hour",
+        ),
         ({"report_type": "BC", "data_level": None}, "bc_id"),
         ({"report_type": "CATALOG", "advertiser_ids": [ADV]}, "advertiser_ids"),
         ({"data_level": "AUCTION_CAMPAIGN", "dimensions": ["ad_id"]}, "dimensions"),
@@ -151,7 +161,9 @@ def test_total_metrics(api):
     r = api.report(enable_total_metrics=True, metrics=["spend", "impressions", "ctr"], page_size=100)
     total = r["data"]["total_metrics"]
     rows = r["data"]["list"]
-    assert int(total["impressions"]) == sum(int(x["metrics"]["impressions"]) for x in rows if x["metrics"]["impressions"] != "-")
+    assert int(total["impressions"]) == sum(
+        int(x["metrics"]["impressions"]) for x in rows if x["metrics"]["impressions"] != "-"
+    )
     assert total["ctr"] == "-"
     assert "total_metrics" not in api.report()["data"]
 
