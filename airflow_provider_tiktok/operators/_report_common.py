@@ -1,6 +1,5 @@
 """What the report-task operators, the sensor and the trigger share on the Airflow side.
 
-- version-compatible imports (Airflow 3.1 has no ``airflow.sdk.conf`` nor SDK exception classes),
 - turning a report status / trigger event into success or the right Airflow exception,
 - :class:`ReportTaskMemo`: where a running TikTok task id is remembered across task retries.
 """
@@ -14,20 +13,8 @@ from typing import Any
 from airflow_provider_tiktok.api import reports
 from airflow_provider_tiktok.api.errors import TikTokError
 from airflow_provider_tiktok.api.status import RUNNING_STATUSES, ReportTaskState
-
-try:  # Airflow >= 3.2
-    from airflow.sdk import conf
-except ImportError:  # pragma: no cover - Airflow 3.1
-    from airflow.configuration import conf  # type: ignore[no-redef]
-
-try:  # Airflow >= 3.2
-    from airflow.sdk.exceptions import AirflowException, AirflowFailException, AirflowSensorTimeout
-except ImportError:  # pragma: no cover - Airflow 3.1
-    from airflow.exceptions import (  # type: ignore[no-redef]
-        AirflowException,
-        AirflowFailException,
-        AirflowSensorTimeout,
-    )
+from airflow_provider_tiktok.compat import AirflowException, AirflowFailException, AirflowSensorTimeout
+from airflow_provider_tiktok.utils.failures import fail_or_raise
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +26,8 @@ EVENT_ERROR = "error"
 DEFAULT_POLL_INTERVAL = 60.0
 DEFAULT_TIMEOUT = 6 * 3600.0
 
-def default_deferrable() -> bool:
-    return conf.getboolean("operators", "default_deferrable", fallback=False)
-
-
 def fail_fast(exc: TikTokError) -> BaseException:
     """The exception to raise for ``exc``: :class:`AirflowFailException` when retrying cannot help."""
-    from airflow_provider_tiktok.operators._sync_common import fail_or_raise
-
     return fail_or_raise(exc, "TikTok report task")
 
 

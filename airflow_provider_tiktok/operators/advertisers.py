@@ -16,9 +16,10 @@ from typing import Any
 from airflow.sdk import BaseOperator
 
 from airflow_provider_tiktok.api.errors import TikTokError
+from airflow_provider_tiktok.compat import AirflowFailException
 from airflow_provider_tiktok.connection import DEFAULT_CONN_ID, parse_advertiser_ids
 from airflow_provider_tiktok.hooks.tiktok import TikTokHook
-from airflow_provider_tiktok.operators._sync_common import AirflowFailException, fail_or_raise
+from airflow_provider_tiktok.utils.failures import fail_or_raise
 
 RETURN_AS = ("ids", "records")
 

@@ -25,7 +25,7 @@ from airflow_provider_tiktok.api import business
 from airflow_provider_tiktok.api.errors import TikTokError, TikTokValidationError
 from airflow_provider_tiktok.connection import DEFAULT_CONN_ID
 from airflow_provider_tiktok.hooks.tiktok import TikTokHook
-from airflow_provider_tiktok.operators._sync_common import fail_or_raise
+from airflow_provider_tiktok.utils.failures import fail_or_raise
 from airflow_provider_tiktok.utils.storage import JsonLinesSink, atomic_write, resolve_destination
 
 

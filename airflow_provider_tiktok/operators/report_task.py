@@ -14,16 +14,14 @@ from airflow.sdk import BaseOperator
 
 from airflow_provider_tiktok.api import reports
 from airflow_provider_tiktok.api.errors import TikTokError
+from airflow_provider_tiktok.compat import AirflowFailException, AirflowSensorTimeout, default_deferrable
 from airflow_provider_tiktok.connection import DEFAULT_CONN_ID
 from airflow_provider_tiktok.operators._report_common import (
     DEFAULT_POLL_INTERVAL,
     DEFAULT_TIMEOUT,
-    AirflowFailException,
-    AirflowSensorTimeout,
     ReportTaskMemo,
     cancel_quietly,
     check_once,
-    default_deferrable,
     fail_fast,
     is_reusable,
     raise_for_event,

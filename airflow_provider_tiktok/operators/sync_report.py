@@ -29,9 +29,10 @@ from airflow_provider_tiktok.api.errors import TikTokError, TikTokValidationErro
 from airflow_provider_tiktok.api.integrated import SyncReportReader, SyncReportRequest
 from airflow_provider_tiktok.api.typing_rows import RowShaper
 from airflow_provider_tiktok.api.windows import ReportWindow, check_lookback, check_timezone, resolve_window
+from airflow_provider_tiktok.compat import AirflowSkipException
 from airflow_provider_tiktok.connection import DEFAULT_CONN_ID
 from airflow_provider_tiktok.hooks.tiktok import TikTokHook
-from airflow_provider_tiktok.operators._sync_common import AirflowSkipException, fail_or_raise
+from airflow_provider_tiktok.utils.failures import fail_or_raise
 from airflow_provider_tiktok.utils.storage import (
     CsvSink,
     JsonLinesSink,

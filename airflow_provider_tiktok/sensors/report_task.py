@@ -10,15 +10,14 @@ from typing import Any
 from airflow.sdk import BaseSensorOperator, PokeReturnValue
 
 from airflow_provider_tiktok.api.status import ReportTaskState
+from airflow_provider_tiktok.compat import AirflowSensorTimeout, default_deferrable
 from airflow_provider_tiktok.connection import DEFAULT_CONN_ID
 from airflow_provider_tiktok.operators._report_common import (
     DEFAULT_POLL_INTERVAL,
     DEFAULT_TIMEOUT,
     EVENT_TIMEOUT,
-    AirflowSensorTimeout,
     cancel_quietly,
     check_once,
-    default_deferrable,
     raise_for_event,
     raise_for_state,
 )

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tiktok.operators._sync_common import AirflowFailException
+from airflow_provider_tiktok.compat import AirflowFailException
 from airflow_provider_tiktok.operators.advertisers import TikTokListAdvertisersOperator
 from airflow_provider_tiktok.testing import TikTokEmulator
 

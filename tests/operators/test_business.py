@@ -8,8 +8,8 @@ import logging
 
 import pytest
 
+from airflow_provider_tiktok.compat import AirflowFailException
 from airflow_provider_tiktok.hooks.tokens import variable_key
-from airflow_provider_tiktok.operators._sync_common import AirflowFailException
 from airflow_provider_tiktok.operators.business import TikTokBusinessAccountMetricsOperator
 
 CONN_ID = "tiktok_accounts"

@@ -13,7 +13,7 @@ import pendulum
 import pytest
 
 from airflow_provider_tiktok.api.errors import TikTokValidationError
-from airflow_provider_tiktok.operators._sync_common import AirflowFailException, AirflowSkipException
+from airflow_provider_tiktok.compat import AirflowFailException, AirflowSkipException
 from airflow_provider_tiktok.operators.sync_report import TikTokSyncReportOperator
 from airflow_provider_tiktok.testing import TikTokEmulator
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from airflow_provider_tiktok.api import reports
+from airflow_provider_tiktok.compat import AirflowFailException, AirflowSensorTimeout
 from airflow_provider_tiktok.hooks.tiktok import TikTokHook
-from airflow_provider_tiktok.operators._report_common import AirflowFailException, AirflowSensorTimeout
 from airflow_provider_tiktok.sensors.report_task import TikTokReportTaskSensor
 from airflow_provider_tiktok.triggers.report_task import TikTokReportTaskTrigger
 

@@ -1,5 +1,4 @@
-"""Airflow-side helpers of the sync report and advertiser operators (version-compatible imports,
-turning TikTok errors into the right Airflow exception)."""
+"""Turning a TikTok error into the right Airflow exception: fail without retries when a retry cannot help."""
 
 from __future__ import annotations
 
@@ -10,11 +9,7 @@ from airflow_provider_tiktok.api.errors import (
     TikTokPermissionError,
     TikTokValidationError,
 )
-
-try:  # Airflow >= 3.2
-    from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
-except ImportError:  # pragma: no cover - Airflow 3.1
-    from airflow.exceptions import AirflowFailException, AirflowSkipException  # type: ignore[no-redef]
+from airflow_provider_tiktok.compat import AirflowFailException
 
 #: What the user should change, per error class, when retrying cannot help.
 _FIXES: tuple[tuple[type[TikTokError], str], ...] = (
@@ -37,4 +32,4 @@ def fail_or_raise(exc: TikTokError, subject: str) -> BaseException:
     return exc
 
 
-__all__ = ["AirflowFailException", "AirflowSkipException", "fail_or_raise"]
+__all__ = ["fail_or_raise"]
