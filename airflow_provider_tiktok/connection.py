@@ -22,7 +22,6 @@ base URL override      extra ``base_url``          emulator / proxy root, e.g. h
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from typing import Any
 
 from airflow_provider_tiktok.api import spec
 from airflow_provider_tiktok.api.errors import TikTokValidationError
+from airflow_provider_tiktok.api.params import parse_advertiser_ids
 
 CONN_TYPE = "tiktok"
 HOOK_NAME = "TikTok"
@@ -97,28 +97,6 @@ def _extra_value(extra: Mapping[str, Any], name: str) -> Any:
     if value in (None, ""):
         value = extra.get(f"extra__{CONN_TYPE}__{name}")
     return None if value == "" else value
-
-
-def parse_advertiser_ids(value: Any, *, what: str = "advertiser_ids") -> list[str]:
-    """Accept ``"1,2"``, ``'["1","2"]'``, ``[1, 2]`` or one id; return ids as strings."""
-    if value in (None, "", []):
-        return []
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                value = json.loads(text)
-            except ValueError:
-                raise TikTokValidationError(f"{what} is not a valid JSON list: {value!r}") from None
-        else:
-            value = [part for part in re.split(r"[,\s]+", text) if part]
-    if isinstance(value, (int, str)):
-        value = [value]
-    ids = [str(v).strip() for v in value]
-    bad = [i for i in ids if not i.isdigit()]
-    if bad:
-        raise TikTokValidationError(f"{what} must be numeric TikTok ids, got {bad}")
-    return ids
 
 
 @dataclass(frozen=True)

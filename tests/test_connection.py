@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from airflow_provider_tiktok.api.errors import TikTokValidationError
-from airflow_provider_tiktok.connection import TikTokConnectionConfig, parse_advertiser_ids
+from airflow_provider_tiktok.api.params import parse_advertiser_ids
+from airflow_provider_tiktok.connection import TikTokConnectionConfig
 
 
 def _config(extra=None, login="7000000000000000001", password="app-secret-value"):

@@ -156,6 +156,12 @@ class TikTokQueryTooLargeError(TikTokInvalidRequestError):
     """40067: the query covers too much data; callers split the date range and try again."""
 
 
+class TikTokRowCountError(TikTokError):
+    """The rows received differ from ``page_info.total_number``: the report is incomplete or shifted."""
+
+    retryable = True
+
+
 class TikTokTransportError(TikTokError):
     """The request did not produce a TikTok answer: HTTP 5xx, reset, timeout or a broken body."""
 

@@ -18,9 +18,7 @@ No Airflow import here.
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -29,94 +27,17 @@ from airflow_provider_tiktok.api import spec
 from airflow_provider_tiktok.api.call import ApiCall
 from airflow_provider_tiktok.api.client import TikTokClient
 from airflow_provider_tiktok.api.errors import (
-    TikTokError,
     TikTokQueryTooLargeError,
+    TikTokRowCountError,
     TikTokTransportError,
     TikTokValidationError,
 )
+from airflow_provider_tiktok.api.params import check_enum, check_id, normalize_filtering, parse_field_list
 from airflow_provider_tiktok.api.windows import ReportWindow, chunk_window, max_days_for
 
 log = logging.getLogger(__name__)
 
-_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
-_ID_RE = re.compile(r"^\d{1,32}$")
 MAX_METRICS = 100
-
-
-class TikTokRowCountError(TikTokError):
-    """The rows received differ from ``page_info.total_number``: the report is incomplete or shifted."""
-
-    retryable = True
-
-
-def _json(text: str, what: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError:
-        raise TikTokValidationError(f"{what} is not valid JSON: {text!r}") from None
-
-
-def parse_field_list(value: Any, what: str, *, required: bool) -> tuple[str, ...]:
-    """A list of TikTok field names from a list/tuple, a JSON array string or a comma-separated string."""
-    items: Any = () if value is None else value
-    if isinstance(value, str):
-        text = value.strip()
-        split = [part.strip() for part in text.split(",") if part.strip()]
-        items = _json(text, what) if text.startswith("[") else split
-    if not isinstance(items, (list, tuple)) or not all(isinstance(i, str) for i in items):
-        raise TikTokValidationError(
-            f"{what} must be a list of field names (or a JSON array / comma-separated string), got {value!r}")
-    names = tuple(i.strip() for i in items)
-    if not names and required:
-        raise TikTokValidationError(f"{what} is required: give a list such as ['campaign_id', 'stat_time_day']")
-    bad = [n for n in names if not _NAME_RE.match(n)]
-    if bad:
-        raise TikTokValidationError(f"{what}: {bad} are not TikTok field names (lowercase letters, digits, _)")
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise TikTokValidationError(f"{what}: {dupes} given more than once")
-    return names
-
-
-def _check_id(value: Any, what: str) -> str:
-    text = str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
-    if not _ID_RE.match(text):
-        raise TikTokValidationError(f"{what} must be a numeric TikTok id, got {value!r}")
-    return text
-
-
-def _check_enum(value: Any, allowed: frozenset[str], what: str) -> None:
-    if value not in allowed:
-        raise TikTokValidationError(f"{what} must be one of {sorted(allowed)}, got {value!r}")
-
-
-def normalize_filtering(filtering: Any) -> list[dict[str, str]] | None:
-    """Validate ``filtering``; list values of IN/NOT_IN/CONTAIN_ANY_OF/BETWEEN become JSON strings."""
-    if filtering in (None, "", []):
-        return None
-    if isinstance(filtering, str):
-        filtering = _json(filtering, "filtering")
-    if not isinstance(filtering, (list, tuple)):
-        raise TikTokValidationError("filtering must be a list of {field_name, filter_type, filter_value} objects")
-    out = []
-    for i, item in enumerate(filtering):
-        if not isinstance(item, Mapping) or any(item.get(k) in (None, "") for k in
-                                                 ("field_name", "filter_type", "filter_value")):
-            raise TikTokValidationError(
-                f"filtering[{i}] must have field_name, filter_type and filter_value, got {item!r}")
-        _check_enum(item["filter_type"], spec.FILTER_TYPES, f"filtering[{i}].filter_type")
-        value = item["filter_value"]
-        if item["filter_type"] in spec.LIST_FILTER_TYPES:
-            if isinstance(value, str):
-                value = _json(value, f"filtering[{i}].filter_value")
-            if not isinstance(value, (list, tuple)):
-                raise TikTokValidationError(f"filtering[{i}].filter_value must be a list for {item['filter_type']}")
-            if item["filter_type"] == "BETWEEN" and len(value) != 2:
-                raise TikTokValidationError(f"filtering[{i}].filter_value: BETWEEN needs exactly 2 values")
-            value = json.dumps([str(v) for v in value], separators=(",", ":"))
-        out.append({"field_name": str(item["field_name"]), "filter_type": item["filter_type"],
-                    "filter_value": str(value)})
-    return out
 
 
 @dataclass(frozen=True)
@@ -146,7 +67,7 @@ class SyncReportRequest:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        _check_enum(self.report_type, spec.REPORT_TYPES, "report_type")
+        check_enum(self.report_type, spec.REPORT_TYPES, "report_type")
         set_(self, "dimensions", parse_field_list(self.dimensions, "dimensions", required=True))
         metrics = parse_field_list(self.metrics, "metrics", required=False)
         if len(metrics) > MAX_METRICS:
@@ -166,13 +87,13 @@ class SyncReportRequest:
         if rtype == "BC":
             if not self.bc_id:
                 raise TikTokValidationError("report_type BC needs bc_id (the Business Center id)")
-            set_(self, "bc_id", _check_id(self.bc_id, "bc_id"))
+            set_(self, "bc_id", check_id(self.bc_id, "bc_id"))
             if self.service_type:
                 raise TikTokValidationError("service_type is not supported with report_type BC: leave it unset")
             if self.data_level:
                 raise TikTokValidationError("data_level is not used with report_type BC: leave it unset")
         else:
-            ids = [_check_id(i, "advertiser_ids") for i in (self.advertiser_ids or ())]
+            ids = [check_id(i, "advertiser_ids") for i in (self.advertiser_ids or ())]
             if ids:
                 if rtype not in spec.MULTI_ADVERTISER_REPORT_TYPES:
                     raise TikTokValidationError(f"advertiser_ids is only for BASIC and AUDIENCE reports, not {rtype}"
@@ -183,18 +104,18 @@ class SyncReportRequest:
             elif not self.advertiser_id:
                 raise TikTokValidationError(f"report_type {rtype} needs advertiser_id")
             else:
-                set_(self, "advertiser_id", _check_id(self.advertiser_id, "advertiser_id"))
+                set_(self, "advertiser_id", check_id(self.advertiser_id, "advertiser_id"))
             if self.service_type is not None:
-                _check_enum(self.service_type, spec.SERVICE_TYPES, "service_type")
+                check_enum(self.service_type, spec.SERVICE_TYPES, "service_type")
         if rtype in spec.DATA_LEVEL_REQUIRED and not self.data_level:
             raise TikTokValidationError(f"report_type {rtype} needs data_level, e.g. 'AUCTION_CAMPAIGN'")
         if self.data_level:
             allowed = spec.TT_SHOP_DATA_LEVELS if rtype == "TT_SHOP" else spec.DATA_LEVELS
-            _check_enum(self.data_level, allowed, f"data_level (report_type {rtype})")
+            check_enum(self.data_level, allowed, f"data_level (report_type {rtype})")
         if self.filtering and rtype == "TT_SHOP":
             raise TikTokValidationError("filtering is not supported with report_type TT_SHOP")
         if self.order_type is not None:
-            _check_enum(self.order_type, spec.ORDER_TYPES, "order_type")
+            check_enum(self.order_type, spec.ORDER_TYPES, "order_type")
 
     def _check_dimensions(self) -> None:
         dims = set(self.dimensions)
@@ -399,7 +320,5 @@ __all__ = [
     "SyncReportReader",
     "SyncReportRequest",
     "TikTokRowCountError",
-    "normalize_filtering",
-    "parse_field_list",
     "with_advertiser",
 ]

@@ -7,16 +7,15 @@ about what TikTok accepts live in one place and are checked before any HTTP call
 from __future__ import annotations
 
 import datetime as dt
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from airflow_provider_tiktok.api import spec
 from airflow_provider_tiktok.api.call import ApiCall
 from airflow_provider_tiktok.api.errors import TikTokValidationError
+from airflow_provider_tiktok.api.params import normalize_filtering, parse_advertiser_ids, parse_field_list
 from airflow_provider_tiktok.api.status import ReportTaskState
-from airflow_provider_tiktok.connection import parse_advertiser_ids
 
 #: Output formats whose download answer is JSON with a pre-signed ``download_url``.
 URL_OUTPUT_FORMATS = frozenset({"CSV_DOWNLOAD", "XLSX_DOWNLOAD"})
@@ -37,24 +36,6 @@ def _enum(name: str, value: Any, allowed: frozenset[str], *, required: bool = Fa
     return text
 
 
-def _str_list(name: str, value: Any) -> list[str]:
-    """Accept a list, a JSON list string or a comma-separated string."""
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                value = json.loads(text)
-            except ValueError:
-                raise TikTokValidationError(f"{name} is not a valid JSON list: {value!r}") from None
-        else:
-            value = [part.strip() for part in text.split(",") if part.strip()]
-    if not isinstance(value, (list, tuple)) or not all(isinstance(v, (str, int)) for v in value):
-        raise TikTokValidationError(f"{name} must be a list of field names, got {value!r}")
-    return [str(v).strip() for v in value]
-
-
 def _date(name: str, value: Any) -> str | None:
     if value is None or value == "":
         return None
@@ -71,29 +52,6 @@ def _date(name: str, value: Any) -> str | None:
         return dt.datetime.fromisoformat(text).date().isoformat()
     except ValueError:
         raise TikTokValidationError(f"{name} must be a date YYYY-MM-DD, got {value!r}") from None
-
-
-def _filtering(value: Any) -> list[dict[str, Any]] | None:
-    if value is None or value == "" or value == []:
-        return None
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            raise TikTokValidationError(f"filtering is not valid JSON: {value!r}") from None
-    if not isinstance(value, (list, tuple)):
-        raise TikTokValidationError("filtering must be a list of {field_name, filter_type, filter_value} objects")
-    items = []
-    for item in value:
-        if not isinstance(item, Mapping) or not {"field_name", "filter_type", "filter_value"} <= set(item):
-            raise TikTokValidationError(
-                f"each filtering item needs field_name, filter_type and filter_value; got {item!r}")
-        _enum("filter_type", item["filter_type"], spec.FILTER_TYPES, required=True)
-        filter_value = item["filter_value"]
-        if not isinstance(filter_value, str):  # TikTok wants a string (a JSON array string for list filters)
-            filter_value = json.dumps(filter_value, separators=(",", ":"))
-        items.append({**item, "filter_type": str(item["filter_type"]).upper(), "filter_value": filter_value})
-    return items
 
 
 def check_report_options(
@@ -122,9 +80,7 @@ def check_report_options(
     level = _enum("data_level", data_level, spec.DATA_LEVELS)
     if rtype in spec.DATA_LEVEL_REQUIRED and level is None:
         raise TikTokValidationError(f"data_level is required for report_type {rtype}; e.g. AUCTION_CAMPAIGN")
-    dims = _str_list("dimensions", dimensions)
-    if not dims:
-        raise TikTokValidationError("dimensions must not be empty; e.g. ['campaign_id', 'stat_time_day']")
+    dims = list(parse_field_list(dimensions, "dimensions", required=True))
     fmt = _enum("output_format", output_format or "CSV_STRING", spec.OUTPUT_FORMATS, required=True)
     if query_lifetime and rtype not in LIFETIME_TYPES:
         raise TikTokValidationError(f"query_lifetime is only supported for report_type BASIC, not {rtype}")
@@ -140,10 +96,10 @@ def check_report_options(
         "data_level": level,
         "service_type": _enum("service_type", service_type, spec.SERVICE_TYPES),
         "dimensions": dims,
-        "metrics": _str_list("metrics", metrics) or None,
+        "metrics": list(parse_field_list(metrics, "metrics", required=False)) or None,
         "output_format": fmt,
         "order_type": _enum("order_type", order_type, spec.ORDER_TYPES),
-        "filtering": _filtering(filtering),
+        "filtering": normalize_filtering(filtering),
         "file_name": str(file_name) if file_name else None,
     }
 

@@ -58,7 +58,7 @@ def test_catalog_gets_no_title_translation_and_dates_accept_timestamps():
         ({"data_level": None}, "data_level is required"),
         ({"service_type": "FREE"}, "unknown service_type"),
         ({"output_format": "PDF"}, "unknown output_format"),
-        ({"dimensions": []}, "dimensions must not be empty"),
+        ({"dimensions": []}, "dimensions is required"),
         ({"advertiser_ids": [str(i) for i in range(6)]}, "at most 5"),
         ({"report_type": "CATALOG", "advertiser_ids": ["1", "2"]}, "only allowed for report_type"),
         ({"start_date": "2024-05-08"}, "is after end_date"),
