@@ -1,109 +1,69 @@
 """Protocol constants used by the TikTok emulator.
 
-The emulator is deliberately self-contained (stdlib only, no Airflow import) so the
-values TikTok documents are restated here in the emulator's own form.  Where a value
-mirrors a documented TikTok fact the comment says so.
+The emulator imports no Airflow. TikTok's enumerations and limits come from
+:mod:`airflow_provider_tiktok.api.spec` (one transcription of TikTok's specs for the client
+and the emulator); what only the emulator needs is defined here. Where a value mirrors a
+documented TikTok fact the comment says so.
 """
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
-try:  # Shared protocol constants written by the lead; the emulator falls back to its own copies.
-    from airflow_provider_tiktok.api import spec as _spec
-except Exception:  # pragma: no cover - spec module absent or broken: stay self-contained
-    _spec = None  # type: ignore[assignment]
-
-
-def _shared(name: str, default: Any) -> Any:
-    """Value of ``airflow_provider_tiktok.api.spec.<name>`` when available, else ``default``."""
-    return getattr(_spec, name, default) if _spec is not None else default
-
+from airflow_provider_tiktok.api import spec
 
 # --- URL layout -------------------------------------------------------------------
 #: Business API (Marketing + Accounts) prefix, e.g. ``/open_api/v1.3/report/task/check/``.
-API_PREFIX: Final = _shared("BUSINESS_PREFIX", "/open_api/v1.3")
+API_PREFIX: Final = spec.BUSINESS_PREFIX
 #: Body of TikTok's gateway answer for an unknown path or a path without the trailing slash.
 NOT_FOUND_BODY: Final = b"404 page not found"
 
 # --- Report enums (TikTok OpenAPI specs, ``x-open-enum``) --------------------------
-SYNC_REPORT_TYPES: Final = _shared(
-    "REPORT_TYPES", frozenset({"BASIC", "AUDIENCE", "PLAYABLE_MATERIAL", "CATALOG", "BC", "TT_SHOP"})
-)
+SYNC_REPORT_TYPES: Final = spec.REPORT_TYPES
 #: PLAYABLE_MATERIAL is in the create enum but flagged ``is_valid: false``: async does not support it.
-ASYNC_REPORT_TYPES: Final = _shared("ASYNC_REPORT_TYPES", frozenset({"BASIC", "AUDIENCE", "CATALOG"}))
-DATA_LEVELS: Final = _shared(
-    "DATA_LEVELS",
-    frozenset(
-        {
-            "AUCTION_AD",
-            "AUCTION_ADGROUP",
-            "AUCTION_CAMPAIGN",
-            "AUCTION_ADVERTISER",
-            "RESERVATION_AD",
-            "RESERVATION_ADGROUP",
-            "RESERVATION_CAMPAIGN",
-            "RESERVATION_ADVERTISER",
-        }
-    ),
-)
+ASYNC_REPORT_TYPES: Final = spec.ASYNC_REPORT_TYPES
+DATA_LEVELS: Final = spec.DATA_LEVELS
 #: Report types for which ``data_level`` is mandatory.
-DATA_LEVEL_REQUIRED_FOR: Final = _shared("DATA_LEVEL_REQUIRED", frozenset({"BASIC", "AUDIENCE", "CATALOG"}))
-SERVICE_TYPES: Final = _shared("SERVICE_TYPES", frozenset({"AUCTION", "RESERVATION"}))
-ORDER_TYPES: Final = _shared("ORDER_TYPES", frozenset({"ASC", "DESC"}))
-QUERY_MODES: Final = _shared("QUERY_MODES", frozenset({"REGULAR", "CHUNK"}))
-FILTER_TYPES: Final = _shared(
-    "FILTER_TYPES",
-    frozenset(
-        {
-            "IN",
-            "CONTAIN_ANY_OF",
-            "MATCH",
-            "NOT_IN",
-            "GREATER_EQUAL",
-            "GREATER_THAN",
-            "LOWER_EQUAL",
-            "LOWER_THAN",
-            "BETWEEN",
-            "RANGE",
-        }
-    ),
-)
-OUTPUT_FORMATS: Final = _shared("OUTPUT_FORMATS", frozenset({"CSV_STRING", "CSV_DOWNLOAD", "XLSX_DOWNLOAD"}))
+DATA_LEVEL_REQUIRED_FOR: Final = spec.DATA_LEVEL_REQUIRED
+SERVICE_TYPES: Final = spec.SERVICE_TYPES
+ORDER_TYPES: Final = spec.ORDER_TYPES
+QUERY_MODES: Final = spec.QUERY_MODES
+FILTER_TYPES: Final = spec.FILTER_TYPES
+OUTPUT_FORMATS: Final = spec.OUTPUT_FORMATS
 #: Characters TikTok forbids in ``file_name`` of /report/task/create/.
-FILE_NAME_FORBIDDEN: Final = _shared("FILE_NAME_FORBIDDEN", frozenset("/\\\t\b@#$%^&*()[]"))
-FILE_NAME_MAX_LEN: Final = _shared("FILE_NAME_MAX_LEN", 255)
+FILE_NAME_FORBIDDEN: Final = spec.FILE_NAME_FORBIDDEN
+FILE_NAME_MAX_LEN: Final = spec.FILE_NAME_MAX_LEN
 
 # Exact async task status strings (note the single-L CANCELED).
-QUEUING: Final = "QUEUING"
-PROCESSING: Final = "PROCESSING"
-SUCCESS: Final = "SUCCESS"
-FAILED: Final = "FAILED"
-CANCELED: Final = "CANCELED"
+QUEUING: Final = spec.TASK_QUEUING
+PROCESSING: Final = spec.TASK_PROCESSING
+SUCCESS: Final = spec.TASK_SUCCESS
+FAILED: Final = spec.TASK_FAILED
+CANCELED: Final = spec.TASK_CANCELED
 TASK_STATUSES: Final = (QUEUING, PROCESSING, SUCCESS, FAILED, CANCELED)
 
 # --- Report limits (sync "Run a synchronous report" page) --------------------------
-MAX_DAYS_DAILY: Final = _shared("MAX_RANGE_DAYS_DAILY", 30)
-MAX_DAYS_HOURLY: Final = _shared("MAX_RANGE_DAYS_HOURLY", 1)
-MAX_DAYS_NO_TIME: Final = _shared("MAX_RANGE_DAYS_NO_TIME", 365)
-MAX_ADVERTISER_IDS: Final = _shared("MAX_ADVERTISER_IDS", 5)
-PAGE_SIZE_MAX: Final = _shared("PAGE_SIZE_MAX", 1000)
-PAGE_SIZE_DEFAULT: Final = _shared("PAGE_SIZE_DEFAULT", 10)
-DEFAULT_METRICS: Final = tuple(_shared("DEFAULT_METRICS", ("spend", "impressions")))
+MAX_DAYS_DAILY: Final = spec.MAX_RANGE_DAYS_DAILY
+MAX_DAYS_HOURLY: Final = spec.MAX_RANGE_DAYS_HOURLY
+MAX_DAYS_NO_TIME: Final = spec.MAX_RANGE_DAYS_NO_TIME
+MAX_ADVERTISER_IDS: Final = spec.MAX_ADVERTISER_IDS
+PAGE_SIZE_MAX: Final = spec.PAGE_SIZE_MAX
+PAGE_SIZE_DEFAULT: Final = spec.PAGE_SIZE_DEFAULT
+DEFAULT_METRICS: Final = tuple(spec.DEFAULT_METRICS)
 #: Sync reports return data for at most 20,000 ads; truncation is flagged by this header.
-ADS_THROTTLE_LIMIT: Final = _shared("SYNC_REPORT_AD_LIMIT", 20_000)
-ADS_THROTTLE_HEADER: Final = _shared("ADS_THROTTLE_HEADER", "X-Tt-Ads-Throttle")
+ADS_THROTTLE_LIMIT: Final = spec.SYNC_REPORT_AD_LIMIT
+ADS_THROTTLE_HEADER: Final = spec.ADS_THROTTLE_HEADER
 ADS_THROTTLE_MESSAGE: Final = (
     "Number of ad ids is equal or more than 20k, only return the top 20k id's results, "
     "sorting by create time desc order."
 )
 #: Accounts API /business/get/ maximum look-back.
-BUSINESS_MAX_LOOKBACK_DAYS: Final = _shared("BUSINESS_GET_MAX_DAYS", 60)
+BUSINESS_MAX_LOOKBACK_DAYS: Final = spec.BUSINESS_GET_MAX_DAYS
 
 # --- Dimensions --------------------------------------------------------------------
 #: ID dimensions ordered from coarse to fine; the index is the hierarchy level.
 ID_DIMENSIONS: Final = ("advertiser_id", "campaign_id", "adgroup_id", "ad_id")
-TIME_DIMENSIONS: Final = frozenset({"stat_time_day", "stat_time_hour"})
+TIME_DIMENSIONS: Final = frozenset({spec.TIME_DIMENSION_DAY, spec.TIME_DIMENSION_HOUR})
 #: Breakdown (audience) dimensions with the values the emulator generates for them.
 AUDIENCE_DIMENSION_VALUES: Final[dict[str, tuple[str, ...]]] = {
     "gender": ("MALE", "FEMALE", "NONE"),
