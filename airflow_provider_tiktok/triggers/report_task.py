@@ -83,8 +83,10 @@ class TikTokReportTaskTrigger(BaseTrigger):
                         return
                     self.log.info("%s; next check in %.0fs", state.describe(), min(self.poll_interval, remaining))
                     await asyncio.sleep(min(self.poll_interval, remaining))
-        except (TikTokError, ValueError) as exc:
+        except TikTokError as exc:
             yield self._event("error", str(exc))
+        except Exception as exc:  # e.g. a missing connection: still one event, never a crashed trigger
+            yield self._event("error", f"{type(exc).__name__}: {exc}")
 
     async def on_kill(self) -> None:
         """Airflow 3.3+: the user killed the deferred task; cancel the TikTok task (best effort)."""

@@ -89,3 +89,11 @@ async def test_on_kill_cancels_the_tiktok_task(tiktok_connection):
     other = new_task(emu, status="SUCCESS", queuing_seconds=600)
     await trigger_for(emu, other, cancel_on_kill=False).on_kill()
     assert emu.task(other)["status"] == "QUEUING"
+
+
+async def test_missing_connection_becomes_an_error_event(monkeypatch):
+    monkeypatch.delenv("AIRFLOW_CONN_TIKTOK_NOWHERE", raising=False)
+    trigger = TikTokReportTaskTrigger("123", "456", deadline=time.time() + 30, tiktok_conn_id="tiktok_nowhere")
+    events = [event async for event in trigger.run()]
+    assert len(events) == 1
+    assert events[0].payload["status"] == "error" and "tiktok_nowhere" in events[0].payload["message"]
