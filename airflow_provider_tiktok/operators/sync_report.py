@@ -188,10 +188,15 @@ class TikTokSyncReportOperator(BaseOperator):
     def _window(self, context: Any, timezone: str) -> ReportWindow | None:
         if self.query_lifetime:
             return None
+        start, end = context.get("data_interval_start"), context.get("data_interval_end")
+        if start is None or end is None:
+            # Runs triggered from the UI/CLI/API on Airflow 3 may have no data interval: treat the run's
+            # ``run_after`` as a zero-length interval, i.e. report the latest complete local day.
+            run_after = getattr(context.get("dag_run"), "run_after", None)
+            start = end = run_after
         return resolve_window(
             timezone=timezone, start_date=self.report_start_date, end_date=self.report_end_date,
-            data_interval_start=context.get("data_interval_start"),
-            data_interval_end=context.get("data_interval_end"), lookback_days=self.lookback_days)
+            data_interval_start=start, data_interval_end=end, lookback_days=self.lookback_days)
 
     def _extension(self) -> str:
         return self.output_format + (".gz" if self.compression == "gzip" else "")

@@ -291,3 +291,21 @@ def test_real_dag_run_maps_three_advertisers_and_fails_only_the_forbidden_one(ti
     assert f"Advertiser {FORBIDDEN}: TikTok error 40001" in result.output
     assert files_under(tmp_path / "out") == [f"{TOKYO}/2024-01-01_2024-01-01.jsonl",
                                              f"{LOS_ANGELES}/2023-12-31_2023-12-31.jsonl"]
+
+
+def test_run_without_data_interval_uses_run_after(tiktok_connection: TikTokEmulator, tmp_path: Path) -> None:
+    """API/CLI-triggered runs on Airflow 3 can lack a data interval: report the latest complete local day."""
+    from types import SimpleNamespace
+
+    ctx = {"data_interval_start": None, "data_interval_end": None,
+           "dag_run": SimpleNamespace(run_after=pendulum.parse("2024-01-02T10:00:00Z"))}
+    tokyo = operator(tmp_path).execute(ctx)  # 19:00 JST on Jan 2: Jan 1 is the latest complete day
+    la = operator(tmp_path, advertiser_id=LOS_ANGELES).execute(ctx)  # 02:00 PST on Jan 2
+    assert (tokyo["start_date"], tokyo["end_date"]) == ("2024-01-01", "2024-01-01")
+    assert (la["start_date"], la["end_date"]) == ("2024-01-01", "2024-01-01")
+
+
+def test_no_interval_and_no_run_after_is_a_clear_error(tiktok_connection: TikTokEmulator, tmp_path: Path) -> None:
+    with pytest.raises((TikTokValidationError, AirflowFailException), match="no report dates"):
+        operator(tmp_path).execute({})
+    assert tiktok_connection.count(PATH) == 0
