@@ -13,12 +13,14 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import tenacity
 from airflow.sdk import BaseOperator
 
 from airflow_provider_tiktok.api import reports
 from airflow_provider_tiktok.api.errors import (
     TikTokDownloadURLExpiredError,
     TikTokError,
+    TikTokTaskNotReadyError,
     TikTokTransportError,
 )
 from airflow_provider_tiktok.connection import DEFAULT_CONN_ID
@@ -34,6 +36,8 @@ from airflow_provider_tiktok.utils.storage import (
 log = logging.getLogger(__name__)
 
 CHUNK_SIZE = 1024 * 1024
+#: Longest pause between two download attempts answered "task not ready" (40201).
+MAX_NOT_READY_WAIT = 300.0
 
 
 def _copy(chunks: Iterable[bytes], sink: Sink, counter: reports.CsvRowCounter | None,
@@ -90,24 +94,33 @@ def _download_once(client: Any, task_id: str, advertiser_id: str, destination: A
 
 
 def download_report(hook: Any, *, task_id: str, advertiser_id: str, destination: Any, compression: str | None = None,
-                    max_url_refreshes: int = 3, max_attempts: int = 3, progress_every: float = 5.0) -> dict[str, Any]:
+                    max_url_refreshes: int = 3, max_attempts: int = 4, not_ready_wait: float = 30.0,
+                    progress_every: float = 5.0) -> dict[str, Any]:
     """Stream report task ``task_id`` into ``destination`` atomically; return what was written.
 
-    A stream broken mid-way (:class:`TikTokTransportError`) restarts from scratch into a fresh
-    temporary object, at most ``max_attempts`` times. Rows are counted as newlines outside quoted
-    CSV fields, minus the header (``None`` for XLSX).
+    Retried, at most ``max_attempts`` attempts in all: a stream broken mid-way
+    (:class:`TikTokTransportError`) restarts at once from scratch into a fresh temporary object; a
+    "task not ready" answer (40201) is asked again after ``not_ready_wait`` seconds, doubling. Rows
+    are counted as newlines outside quoted CSV fields, minus the header (``None`` for XLSX).
     """
     client = hook.get_conn()
-    for attempt in range(1, max_attempts + 1):
-        try:
-            return _download_once(client, task_id, advertiser_id, destination, compression, max_url_refreshes,
-                                  progress_every)
-        except TikTokTransportError as exc:
-            if attempt >= max_attempts:
-                raise
-            log.warning("Download of report task %s broke (attempt %d/%d), restarting: %s", task_id, attempt,
-                        max_attempts, exc)
-    raise AssertionError("unreachable")  # pragma: no cover
+
+    def wait(state: tenacity.RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, TikTokTaskNotReadyError):
+            return min(not_ready_wait * 2 ** (state.attempt_number - 1), MAX_NOT_READY_WAIT)
+        return 0.0
+
+    def before_sleep(state: tenacity.RetryCallState) -> None:
+        exc = state.outcome.exception() if state.outcome else None
+        log.warning("Download of report task %s failed (attempt %d/%d), trying again: %s", task_id,
+                    state.attempt_number, max_attempts, exc)
+
+    retrying = tenacity.Retrying(
+        stop=tenacity.stop_after_attempt(max_attempts), wait=wait, before_sleep=before_sleep, reraise=True,
+        retry=tenacity.retry_if_exception_type((TikTokTransportError, TikTokTaskNotReadyError)))
+    return retrying(_download_once, client, task_id, advertiser_id, destination, compression, max_url_refreshes,
+                    progress_every)
 
 
 class TikTokDownloadReportOperator(BaseOperator):
@@ -123,6 +136,8 @@ class TikTokDownloadReportOperator(BaseOperator):
     :param advertiser_ids: all advertisers of the task, echoed in the result (templated).
     :param emit_asset: declare the (non-templated) destination as an outlet ``Asset``.
     :param max_url_refreshes: how many times to ask for a fresh ``download_url`` after it expired.
+    :param not_ready_wait: seconds to wait before asking again when TikTok answers "task not ready"
+        (40201), doubling per attempt.
 
     Returns (XCom) ``{destination, bytes, bytes_uncompressed, rows, output_format, compression, task_id,
     advertiser_id, advertiser_ids, start_date, end_date}``.
@@ -146,6 +161,7 @@ class TikTokDownloadReportOperator(BaseOperator):
         tiktok_conn_id: str = DEFAULT_CONN_ID,
         emit_asset: bool = False,
         max_url_refreshes: int = 3,
+        not_ready_wait: float = 30.0,
         **kwargs: Any,
     ) -> None:
         check_compression(compression)
@@ -167,6 +183,7 @@ class TikTokDownloadReportOperator(BaseOperator):
         self.report_end_date = report_end_date
         self.tiktok_conn_id = tiktok_conn_id
         self.max_url_refreshes = max_url_refreshes
+        self.not_ready_wait = not_ready_wait
 
     def execute(self, context: Any) -> dict[str, Any]:
         from airflow_provider_tiktok.hooks.tiktok import TikTokHook
@@ -176,16 +193,18 @@ class TikTokDownloadReportOperator(BaseOperator):
         return run_download(hook, task_id=str(self.report_task_id), advertiser_id=str(self.advertiser_id),
                             advertiser_ids=self.advertiser_ids, destination=destination,
                             compression=self.compression, start_date=self.report_start_date,
-                            end_date=self.report_end_date, max_url_refreshes=self.max_url_refreshes)
+                            end_date=self.report_end_date, max_url_refreshes=self.max_url_refreshes,
+                            not_ready_wait=self.not_ready_wait)
 
 
 def run_download(hook: Any, *, task_id: str, advertiser_id: str, destination: Any, compression: str | None,
                  advertiser_ids: Any = None, start_date: Any = None, end_date: Any = None,
-                 max_url_refreshes: int = 3) -> dict[str, Any]:
+                 max_url_refreshes: int = 3, not_ready_wait: float = 30.0) -> dict[str, Any]:
     """:func:`download_report` with Airflow error mapping and the ids / dates added to the result."""
     try:
         result = download_report(hook, task_id=task_id, advertiser_id=advertiser_id, destination=destination,
-                                 compression=compression, max_url_refreshes=max_url_refreshes)
+                                 compression=compression, max_url_refreshes=max_url_refreshes,
+                                 not_ready_wait=not_ready_wait)
     except TikTokError as exc:
         raise fail_fast(exc) from exc
     ids = reports.parse_advertiser_ids(advertiser_ids) or [advertiser_id]

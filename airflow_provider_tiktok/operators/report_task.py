@@ -298,7 +298,7 @@ class TikTokRunReportOperator(_ReportRequestMixin, BaseOperator):
         result = run_download(hook, task_id=info["task_id"], advertiser_id=info["advertiser_id"],
                               advertiser_ids=info.get("advertiser_ids"), destination=destination,
                               compression=self.compression, start_date=info.get("start_date"),
-                              end_date=info.get("end_date"))
+                              end_date=info.get("end_date"), not_ready_wait=self.poll_interval)
         memo.clear()
         self._running = None
         return result
