@@ -73,3 +73,19 @@ def test_ui_receives_tiktok_fields():
         assert (schema.get("format") == "password") == (definition["schema"].get("format") == "password")
         if "enum" in definition["schema"]:
             assert schema["enum"] == definition["schema"]["enum"]
+
+
+def test_airflow_providers_list_shows_the_provider():
+    """What `airflow providers list` prints in this environment (a subprocess, like a user's shell)."""
+    import os
+    import subprocess
+    import sys
+
+    airflow_cli = Path(sys.executable).with_name("airflow")
+    result = subprocess.run([str(airflow_cli), "providers", "list", "--output", "json"], capture_output=True,
+                            text=True, timeout=120, env=os.environ.copy(), check=True)
+    listed = {p["package_name"]: p for p in json.loads(result.stdout[result.stdout.index("["):])}
+    assert "airflow-provider-tiktok" in listed
+    from airflow_provider_tiktok import __version__
+
+    assert listed["airflow-provider-tiktok"]["version"] == __version__
