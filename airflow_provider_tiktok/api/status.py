@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,3 +62,24 @@ class ReportTaskState:
     def describe(self) -> str:
         text = f"TikTok report task {self.task_id} (advertiser {self.advertiser_id}) is {self.status.value}"
         return f"{text}: {self.message}" if self.message else text
+
+
+#: Longest pause between two status checks when none is given: reports can run for hours, and every
+#: check spends the app-wide QPS budget that all DAGs share.
+DEFAULT_MAX_POLL_INTERVAL = 600.0
+
+
+def poll_intervals(first: float, maximum: float | None = None, factor: float = 2.0) -> Iterator[float]:
+    """Pauses between status checks: ``first``, then growing by ``factor`` up to ``maximum``.
+
+    A task that takes ``D`` seconds costs about ``log2(D / first) + 2`` checks instead of
+    ``D / first + 1`` with a fixed interval. ``maximum`` defaults to
+    ``max(first, DEFAULT_MAX_POLL_INTERVAL)``.
+    """
+    if first <= 0:
+        raise ValueError(f"the poll interval must be positive, got {first}")
+    cap = max(first, DEFAULT_MAX_POLL_INTERVAL if maximum is None else maximum)
+    delay = first
+    while True:
+        yield delay
+        delay = min(cap, delay * factor)

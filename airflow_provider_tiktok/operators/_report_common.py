@@ -12,7 +12,7 @@ from typing import Any
 
 from airflow_provider_tiktok.api import reports
 from airflow_provider_tiktok.api.errors import TikTokError
-from airflow_provider_tiktok.api.status import RUNNING_STATUSES, ReportTaskState
+from airflow_provider_tiktok.api.status import RUNNING_STATUSES, ReportTaskState, poll_intervals
 from airflow_provider_tiktok.compat import AirflowException, AirflowFailException, AirflowSensorTimeout
 from airflow_provider_tiktok.utils.failures import fail_or_raise
 
@@ -60,8 +60,12 @@ def check_once(hook: Any, task_id: str, advertiser_id: str) -> ReportTaskState:
 
 
 def wait_for_task(hook: Any, task_id: str, advertiser_id: str, *, poll_interval: float,
-                  deadline: float) -> ReportTaskState:
-    """Poll until the task is terminal (raises on FAILED / CANCELED) or ``deadline`` (epoch s) passes."""
+                  deadline: float, max_poll_interval: float | None = None) -> ReportTaskState:
+    """Poll until the task is terminal (raises on FAILED / CANCELED) or ``deadline`` (epoch s) passes.
+
+    Pauses start at ``poll_interval`` and double up to ``max_poll_interval`` (see ``poll_intervals``).
+    """
+    pauses = poll_intervals(poll_interval, max_poll_interval)
     while True:
         state = check_once(hook, task_id, advertiser_id)
         log.info("%s", state.describe())
@@ -71,7 +75,7 @@ def wait_for_task(hook: Any, task_id: str, advertiser_id: str, *, poll_interval:
         remaining = deadline - time.time()
         if remaining <= 0:
             raise AirflowSensorTimeout(f"TikTok report task {task_id} still {state.status.value} at the deadline")
-        time.sleep(min(poll_interval, remaining))
+        time.sleep(min(next(pauses), remaining))
 
 
 def cancel_quietly(hook: Any, task_id: str | None, advertiser_id: str | None) -> bool:

@@ -193,7 +193,8 @@ class TikTokRunReportOperator(_ReportRequestMixin, BaseOperator):
 
     Takes every :class:`TikTokCreateReportTaskOperator` parameter plus ``destination``,
     ``destination_conn_id``, ``compression`` (as :class:`TikTokDownloadReportOperator`),
-    ``poll_interval`` (default 60 s), ``wait_timeout`` (default 6 h), ``cancel_on_timeout`` and
+    ``poll_interval`` (first pause between status checks, default 60 s; pauses then double up to
+    ``max_poll_interval``, default 600 s), ``wait_timeout`` (default 6 h), ``cancel_on_timeout`` and
     ``deferrable``. Returns the download result (XCom).
     """
 
@@ -203,6 +204,7 @@ class TikTokRunReportOperator(_ReportRequestMixin, BaseOperator):
     def __init__(self, *, report_type: str, dimensions: Sequence[str], destination: Any,
                  tiktok_conn_id: str = DEFAULT_CONN_ID, destination_conn_id: str | None = None,
                  compression: str | None = None, poll_interval: float = DEFAULT_POLL_INTERVAL,
+                 max_poll_interval: float | None = None,
                  wait_timeout: float = DEFAULT_TIMEOUT, cancel_on_timeout: bool = True,
                  deferrable: bool = default_deferrable(), **request: Any) -> None:
         super().__init__(**{k: v for k, v in request.items() if k not in REQUEST_PARAMS})
@@ -214,6 +216,7 @@ class TikTokRunReportOperator(_ReportRequestMixin, BaseOperator):
         self.destination, self.destination_conn_id, self.compression = destination, destination_conn_id, compression
         self.tiktok_conn_id = tiktok_conn_id
         self.poll_interval, self.wait_timeout = float(poll_interval), float(wait_timeout)
+        self.max_poll_interval = max_poll_interval
         self.cancel_on_timeout, self.deferrable = cancel_on_timeout, deferrable
         self._running: tuple[str, str] | None = None
 
@@ -237,12 +240,14 @@ class TikTokRunReportOperator(_ReportRequestMixin, BaseOperator):
             if not state.status.is_terminal:
                 self.defer(trigger=TikTokReportTaskTrigger(report_task_id=task_id, advertiser_id=adv,
                                                            deadline=deadline, poll_interval=self.poll_interval,
+                                                           max_poll_interval=self.max_poll_interval,
                                                            tiktok_conn_id=self.tiktok_conn_id),
                            method_name="execute_complete")
             self._finish_state(memo, state)
         else:
             try:
-                wait_for_task(hook, task_id, adv, poll_interval=self.poll_interval, deadline=deadline)
+                wait_for_task(hook, task_id, adv, poll_interval=self.poll_interval, deadline=deadline,
+                              max_poll_interval=self.max_poll_interval)
             except Exception as exc:
                 self._after_failure(hook, memo, task_id, adv, exc)
                 raise

@@ -11,6 +11,7 @@ from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from airflow_provider_tiktok.api import reports
 from airflow_provider_tiktok.api.errors import TikTokError
+from airflow_provider_tiktok.api.status import poll_intervals
 from airflow_provider_tiktok.connection import DEFAULT_CONN_ID
 
 #: Event statuses: "success", "failed", "canceled" (TikTok's terminal states), "timeout", "error".
@@ -23,7 +24,9 @@ class TikTokReportTaskTrigger(BaseTrigger):
     :param report_task_id: TikTok's task id.
     :param advertiser_id: the advertiser the task was created for (one of ``advertiser_ids``).
     :param deadline: absolute wall-clock deadline, epoch seconds; a ``timeout`` event fires then.
-    :param poll_interval: seconds between ``/report/task/check/`` calls.
+    :param poll_interval: seconds before the second ``/report/task/check/`` call; the pause then doubles
+        up to ``max_poll_interval`` (default ``max(poll_interval, 600)``).
+    :param max_poll_interval: longest pause between two checks.
     :param tiktok_conn_id: the Airflow connection.
     :param cancel_on_kill: on Airflow 3.3+, cancel the TikTok task when the deferred Airflow task is
         killed by a user (mark failed / clear). Harmless on older Airflow, which never calls it.
@@ -39,6 +42,7 @@ class TikTokReportTaskTrigger(BaseTrigger):
         poll_interval: float = 60.0,
         tiktok_conn_id: str = DEFAULT_CONN_ID,
         cancel_on_kill: bool = True,
+        max_poll_interval: float | None = None,
     ) -> None:
         super().__init__()
         self.report_task_id = str(report_task_id)
@@ -47,6 +51,7 @@ class TikTokReportTaskTrigger(BaseTrigger):
         self.poll_interval = float(poll_interval)
         self.tiktok_conn_id = tiktok_conn_id
         self.cancel_on_kill = bool(cancel_on_kill)
+        self.max_poll_interval = None if max_poll_interval is None else float(max_poll_interval)
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         return CLASSPATH, {
@@ -56,6 +61,7 @@ class TikTokReportTaskTrigger(BaseTrigger):
             "poll_interval": self.poll_interval,
             "tiktok_conn_id": self.tiktok_conn_id,
             "cancel_on_kill": self.cancel_on_kill,
+            "max_poll_interval": self.max_poll_interval,
         }
 
     def _event(self, status: str, message: str, report_status: str | None = None) -> TriggerEvent:
@@ -70,6 +76,7 @@ class TikTokReportTaskTrigger(BaseTrigger):
     async def run(self) -> AsyncIterator[TriggerEvent]:
         try:
             call = reports.check_task(self.report_task_id, self.advertiser_id)
+            pauses = poll_intervals(self.poll_interval, self.max_poll_interval)
             async with await self._hook().aget_client() as client:
                 while True:
                     state = await client.call(call)
@@ -81,8 +88,9 @@ class TikTokReportTaskTrigger(BaseTrigger):
                     if remaining <= 0:
                         yield self._event("timeout", f"{state.describe()} at the deadline", state.status.value)
                         return
-                    self.log.info("%s; next check in %.0fs", state.describe(), min(self.poll_interval, remaining))
-                    await asyncio.sleep(min(self.poll_interval, remaining))
+                    pause = min(next(pauses), remaining)
+                    self.log.info("%s; next check in %.0fs", state.describe(), pause)
+                    await asyncio.sleep(pause)
         except TikTokError as exc:
             yield self._event("error", str(exc))
         except Exception as exc:  # e.g. a missing connection: still one event, never a crashed trigger
