@@ -8,6 +8,8 @@ uses it (``async with AsyncTikTokClient(...) as client``), never at import or ``
 from __future__ import annotations
 
 import asyncio
+import functools
+import ssl
 from typing import Any, TypeVar
 
 import httpx
@@ -19,6 +21,19 @@ from airflow_provider_tiktok.api.errors import TikTokError, TikTokTransportError
 T = TypeVar("T")
 
 
+@functools.cache
+def shared_ssl_context() -> ssl.SSLContext:
+    """One verified TLS context per process.
+
+    Each ``httpx.AsyncClient`` would otherwise build its own and load the CA bundle again (about
+    0.8 MiB and 30 ms each): a triggerer running 1,000 report triggers paid ~0.85 GiB for that alone.
+    An ``SSLContext`` is safe to share between connections and event loops.
+    """
+    import certifi
+
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 class AsyncTikTokClient(ClientBase):
     """Async TikTok client; see :class:`~airflow_provider_tiktok.api.base.ClientBase` for the options."""
 
@@ -26,6 +41,7 @@ class AsyncTikTokClient(ClientBase):
         super().__init__(**kwargs)
         self._own_client = http_client is None
         self.http = http_client or httpx.AsyncClient(
+            verify=shared_ssl_context(),
             timeout=httpx.Timeout(self.timeouts.read, connect=self.timeouts.connect),
             limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
             follow_redirects=False,

@@ -43,3 +43,16 @@ async def test_async_non_retryable_is_one_request_and_redacted(tiktok_emulator):
             await client.call(marketing.authorized_advertisers(tiktok_emulator.app_id, tiktok_emulator.app_secret))
     assert tiktok_emulator.count(ADV_GET) == 1
     assert tiktok_emulator.app_secret not in str(err.value)
+
+
+async def test_clients_share_one_tls_context():
+    """1,000 triggers must not build 1,000 TLS contexts (each loads the CA bundle)."""
+    from airflow_provider_tiktok.api.async_client import shared_ssl_context
+
+    clients = [AsyncTikTokClient(access_token="token-value", base_url="http://127.0.0.1:9") for _ in range(3)]
+    try:
+        contexts = {id(getattr(c.http._transport._pool, "_ssl_context", None)) for c in clients}
+        assert contexts == {id(shared_ssl_context())}
+    finally:
+        for client in clients:
+            await client.aclose()
