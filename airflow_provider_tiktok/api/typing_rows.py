@@ -15,15 +15,13 @@ TikTok returns each row as ``{"dimensions": {...}, "metrics": {...}}`` with ever
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping, Sequence
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from airflow_provider_tiktok.api import spec
 
 NO_DATA = "-"
-_INT_RE = re.compile(r"^[+-]?\d+$")
-_FLOAT_RE = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+(\.\d*)?[eE][+-]?\d+)$")
 #: Metrics that are attributes, not numbers (kept as strings even when they look numeric).
 STRING_METRICS = frozenset({"currency", "timezone", "objective_type", "promotion_type", "budget_mode",
                             "ad_text", "call_to_action", "image_mode", "secondary_goal", "tt_app_id",
@@ -35,18 +33,38 @@ def is_identifier(name: str) -> bool:
     return name.endswith(("_id", "_ids", "_name", "_code")) or name in STRING_METRICS
 
 
-def type_metric(name: str, value: Any) -> Any:
-    """One metric value: ``"-"`` → None, numeric strings → int/float, the rest unchanged."""
+def _number(value: Any) -> Any:
+    """``"-"`` → None; a numeric string → int or float; anything else unchanged.
+
+    The decimal point decides between ``float()`` and ``int()`` up front, so the common case raises
+    no exception (several times faster than regexes over every value of a 200k-row report). Spellings
+    a regex would reject (underscores, ``nan``, ``inf``, overflow) stay strings.
+    """
     if value is None or value == NO_DATA:
         return None
-    if not isinstance(value, str) or is_identifier(name):
+    if not isinstance(value, str) or "_" in value:
         return value
-    text = value.strip()
-    if _INT_RE.match(text):
-        return int(text)
-    if _FLOAT_RE.match(text):
-        return float(text)
-    return value
+    try:
+        if "." in value or "e" in value or "E" in value:
+            number = float(value)
+            return number if math.isfinite(number) else value
+        return int(value)
+    except ValueError:
+        return value
+
+
+def _keep(value: Any) -> Any:
+    return None if value is None or value == NO_DATA else value
+
+
+def metric_converter(name: str) -> Callable[[Any], Any]:
+    """How values of metric ``name`` are typed (decided once per column, not per value)."""
+    return _keep if is_identifier(name) else _number
+
+
+def type_metric(name: str, value: Any) -> Any:
+    """One metric value: ``"-"`` → None, numeric strings → int/float, the rest unchanged."""
+    return metric_converter(name)(value)
 
 
 def type_dimension(name: str, value: Any) -> Any:
@@ -73,6 +91,7 @@ class RowShaper:
         self.advertiser_id = advertiser_id
         self.typed = typed
         self.columns = ["advertiser_id"] + [c for c in self.dimensions + self.metrics if c != "advertiser_id"]
+        self._converters: dict[str, Callable[[Any], Any]] = {}
 
     def shape(self, item: Mapping[str, Any]) -> dict[str, Any]:
         dims = item.get("dimensions") or {}
@@ -82,9 +101,16 @@ class RowShaper:
         for name, value in dims.items():
             if name != "advertiser_id":
                 row[name] = type_dimension(name, value) if self.typed else value
+        converters = self._converters
         for name, value in metrics.items():
             if name not in row:
-                row[name] = type_metric(name, value) if self.typed else value
+                if not self.typed:
+                    row[name] = value
+                    continue
+                convert = converters.get(name)
+                if convert is None:
+                    convert = converters[name] = metric_converter(name)
+                row[name] = convert(value)
         return row
 
     def shape_all(self, items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:

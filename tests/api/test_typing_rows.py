@@ -38,3 +38,13 @@ def test_raw_mode_keeps_strings_and_rows_own_advertiser_wins() -> None:
             "metrics": {"spend": "-"}}
     row = RowShaper(["advertiser_id", "stat_time_day"], ["spend"], advertiser_id="71", typed=False).shape(item)
     assert row == {"advertiser_id": "72", "stat_time_day": "2024-01-05 00:00:00", "spend": "-"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "typed"),
+    [("12", 12), ("-3", -3), (" 7 ", 7), ("0.25", 0.25), ("1e3", 1000.0), ("-", None), ("nan", "nan"),
+     ("inf", "inf"), ("1_000", "1_000"), ("12%", "12%"), ("", "")],
+)
+def test_metric_spellings(raw, typed):
+    value = type_metric("spend", raw)
+    assert value == typed and type(value) is type(typed)
