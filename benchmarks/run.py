@@ -4,7 +4,7 @@
     python benchmarks/run.py --quick             # small sizes while developing -> RESULTS-quick.md
     python benchmarks/run.py --only download,sync
 
-Full sizes: 1 GiB download, 200,000-row sync report, 1,000 triggers, 50 advertisers x 90 days. Each figure is
+Full sizes: the emulator serving 1 GiB, 1 GiB download, 200,000-row sync report, 1,000 triggers, 50 advertisers x 90 days. Each figure is
 the median of ``--runs`` (default 3) runs and is printed next to its baseline measured in the same run, as a
 ratio. Benchmark 4 needs ``apache-airflow-providers-http``; when the environment lacks it, it is pip-installed
 into ``benchmarks/.deps`` (see bench_import.py). ``curl`` must be installed (``apt-get install curl``).
@@ -24,10 +24,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import BENCH_DIR, MIB, Figure, fmt, machine
 
-BENCHES = ("download", "sync", "triggers", "import", "requests")
+BENCHES = ("emulator", "download", "sync", "triggers", "import", "requests")
 
 
 def run_bench(name: str, quick: bool, runs: int) -> list[Figure]:
+    if name == "emulator":
+        import bench_emulator
+
+        return bench_emulator.run(32 * MIB if quick else 1024 * MIB)
     if name == "download":
         import bench_download
 
