@@ -4,7 +4,8 @@
     python benchmarks/run.py --quick             # small sizes while developing -> RESULTS-quick.md
     python benchmarks/run.py --only download,sync
 
-Full sizes: the emulator serving 1 GiB, 1 GiB download, 200,000-row sync report, 1,000 triggers, 50 advertisers x 90 days. Each figure is
+Full sizes: the emulator serving 1 GiB, 1 GiB download, 200,000-row sync report, 1,000 triggers,
+50 advertisers x 90 days. Each figure is
 the median of ``--runs`` (default 3) runs and is printed next to its baseline measured in the same run, as a
 ratio. Benchmark 4 needs ``apache-airflow-providers-http``; when the environment lacks it, it is pip-installed
 into ``benchmarks/.deps`` (see bench_import.py). ``curl`` must be installed (``apt-get install curl``).
