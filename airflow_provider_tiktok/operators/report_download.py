@@ -2,7 +2,7 @@
 
 ``CSV_STRING`` tasks answer ``/report/task/download/`` with the CSV body itself; ``CSV_DOWNLOAD`` and
 ``XLSX_DOWNLOAD`` tasks answer JSON with a pre-signed ``download_url`` valid for one hour (a fresh one
-is requested when it has expired). Bytes flow in 1 MiB chunks from the socket into
+is requested when it has expired). Bytes flow in 4 MiB chunks from the socket into
 :func:`~airflow_provider_tiktok.utils.storage.atomic_write`, so memory stays bounded whatever the
 report size and a killed task leaves no partial file at the destination.
 """
@@ -35,7 +35,7 @@ from airflow_provider_tiktok.utils.storage import (
 
 log = logging.getLogger(__name__)
 
-CHUNK_SIZE = 1024 * 1024
+CHUNK_SIZE = 4 * 1024 * 1024
 #: Longest pause between two download attempts answered "task not ready" (40201).
 MAX_NOT_READY_WAIT = 300.0
 

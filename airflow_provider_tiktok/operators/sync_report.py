@@ -27,6 +27,7 @@ from airflow.sdk import BaseOperator, ObjectStoragePath
 from airflow_provider_tiktok.api import marketing, spec
 from airflow_provider_tiktok.api.errors import TikTokError, TikTokValidationError
 from airflow_provider_tiktok.api.integrated import SyncReportReader, SyncReportRequest
+from airflow_provider_tiktok.api.prefetch import prefetch
 from airflow_provider_tiktok.api.typing_rows import RowShaper
 from airflow_provider_tiktok.api.windows import ReportWindow, check_lookback, check_timezone, resolve_window
 from airflow_provider_tiktok.compat import AirflowSkipException
@@ -270,7 +271,8 @@ class TikTokSyncReportOperator(BaseOperator):
         progress = ProgressLogger(f"{self._subject} report", logger=self.log)
         with atomic_write(path, compression=self.compression) as sink:
             writer = JsonLinesSink(sink) if self.output_format == "jsonl" else CsvSink(sink, shaper.columns)
-            for items in reader.iter_pages(window):
+            # One page read ahead: TikTok answers the next page while this one is typed and written.
+            for items in prefetch(reader.iter_pages(window)):
                 before = sink.bytes_in
                 writer.write_rows(shaper.shape_all(items))
                 progress.update(bytes_added=sink.bytes_in - before, rows_added=len(items))
