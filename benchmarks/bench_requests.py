@@ -26,35 +26,10 @@ QUEUING, PROCESSING = 1.0, 3.0
 POLL = 0.5
 
 
-class _Store:
-    """Stand-in for Airflow 3.3's per-task ``task_state_store``."""
-
-    def __init__(self) -> None:
-        self.data: dict[str, Any] = {}
-
-    def get(self, key: str) -> Any:
-        return self.data.get(key)
-
-    def set(self, key: str, value: Any) -> None:
-        self.data[key] = value
-
-    def delete(self, key: str) -> None:
-        self.data.pop(key, None)
-
-
-class _TI:
-    dag_id, run_id, map_index = "bench", "run", -1
-
-    def __init__(self, task_id: str) -> None:
-        self.task_id = task_id
-        self.xcom: dict[str, Any] = {}
-
-    def xcom_push(self, key: str, value: Any) -> None:
-        self.xcom[key] = value
-
-
 def context(task_id: str) -> dict[str, Any]:
-    return {"ti": _TI(task_id), "task_state_store": _Store()}
+    from airflow_provider_tiktok.testing.context import RecordingTaskInstance, task_context
+
+    return task_context(ti=RecordingTaskInstance("bench", task_id, "run"))
 
 
 def advertisers(n: int) -> list[dict[str, str]]:

@@ -36,3 +36,22 @@ def airflow_db(airflow_home: Path) -> Path:
     airflow = Path(sys.executable).with_name("airflow")
     subprocess.run([str(airflow), "db", "migrate"], check=True, capture_output=True, env=os.environ.copy())
     return airflow_home / "airflow.db"
+
+
+@pytest.fixture
+def create_report_task():
+    """Creates a small async report task on the emulator behind ``tiktok_default``; optional scripted outcome."""
+
+    def create(emu, **outcome) -> str:
+        from airflow_provider_tiktok.api import reports
+        from airflow_provider_tiktok.hooks.tiktok import TikTokHook
+
+        request = reports.ReportTaskRequest(report_type="BASIC", dimensions=["campaign_id"],
+                                            data_level="AUCTION_CAMPAIGN", advertiser_id=emu.advertiser_ids[0],
+                                            start_date="2024-05-01", end_date="2024-05-01")
+        task_id = TikTokHook().call(reports.create_task(request))
+        if outcome:
+            emu.set_task_outcome(task_id, **outcome)
+        return task_id
+
+    return create

@@ -13,6 +13,7 @@ from airflow_provider_tiktok.operators.report_task import (
     TikTokCreateReportTaskOperator,
     TikTokRunReportOperator,
 )
+from airflow_provider_tiktok.testing.context import InMemoryStateStore, RecordingTaskInstance, task_context
 from airflow_provider_tiktok.triggers.report_task import TikTokReportTaskTrigger
 
 try:
@@ -23,34 +24,8 @@ except ImportError:  # Airflow 3.1
 CREATE = "/report/task/create/"
 
 
-class FakeTI:
-    dag_id, run_id, task_id, map_index = "dag", "manual__1", "report", -1
-
-    def __init__(self) -> None:
-        self.xcoms: dict[str, object] = {}
-
-    def xcom_push(self, key: str, value: object) -> None:
-        self.xcoms[key] = value
-
-
-class DictStateStore:
-    """Stands in for Airflow 3.3's ``task_state_store`` (it outlives one try, like the real one)."""
-
-    def __init__(self) -> None:
-        self.data: dict[str, object] = {}
-
-    def get(self, key, default=None):
-        return self.data.get(key, default)
-
-    def set(self, key, value):
-        self.data[key] = value
-
-    def delete(self, key):
-        self.data.pop(key, None)
-
-
-def context(store: DictStateStore | None = None) -> dict:
-    return {"ti": FakeTI(), "task_state_store": store if store is not None else DictStateStore()}
+def context(store: InMemoryStateStore | None = None) -> dict:
+    return task_context(state_store=store, ti=RecordingTaskInstance("dag", "report"))
 
 
 def request_kwargs(emu, **overrides):
@@ -113,7 +88,7 @@ def test_run_sync_downloads_exact_csv(tiktok_connection, tmp_path):
     dest = tmp_path / "out" / "report.csv"
     op = TikTokRunReportOperator(task_id="run", destination=f"file://{dest}", poll_interval=0.1, deferrable=False,
                                  **request_kwargs(emu))
-    store = DictStateStore()
+    store = InMemoryStateStore()
     result = op.execute(context(store))
     expected = emu.expected_report_csv(result["task_id"])
     assert dest.read_bytes() == expected
@@ -125,7 +100,7 @@ def test_run_retry_after_crash_reconnects_to_the_same_task(tiktok_connection, tm
     """Try 1 dies after create (worker crash while waiting); try 2 must not create a second TikTok task."""
     emu = tiktok_connection
     dest = tmp_path / "report.csv"
-    store = DictStateStore()
+    store = InMemoryStateStore()
     kwargs = dict(task_id="run", destination=f"file://{dest}", poll_interval=0.1, deferrable=False,
                   **request_kwargs(emu))
 
@@ -149,7 +124,7 @@ def test_run_retry_after_remembered_task_failed_creates_a_new_one(tiktok_connect
     emu = tiktok_connection
     first = TikTokCreateReportTaskOperator(task_id="c", **request_kwargs(emu)).execute(context())
     emu.set_task_outcome(first["task_id"], "FAILED", "boom", queuing_seconds=0, processing_seconds=0)
-    store = DictStateStore()
+    store = InMemoryStateStore()
     store.set(ReportTaskMemo.KEY, first)
     op = TikTokRunReportOperator(task_id="run", destination=f"file://{tmp_path / 'r.csv'}", poll_interval=0.1,
                                  deferrable=False, **request_kwargs(emu))
@@ -160,7 +135,7 @@ def test_run_retry_after_remembered_task_failed_creates_a_new_one(tiktok_connect
 def test_run_timeout_cancels_and_forgets(tiktok_connection, tmp_path):
     emu = tiktok_connection
     emu.config.queuing_seconds = 600
-    store = DictStateStore()
+    store = InMemoryStateStore()
     op = TikTokRunReportOperator(task_id="run", destination=f"file://{tmp_path / 'r.csv'}", poll_interval=0.1,
                                  wait_timeout=0.3, deferrable=False, **request_kwargs(emu))
     with pytest.raises(AirflowSensorTimeout):
@@ -172,7 +147,7 @@ def test_run_deferrable_defers_then_downloads(tiktok_connection, tmp_path):
     emu = tiktok_connection
     emu.config.queuing_seconds = 600
     dest = tmp_path / "r.csv"
-    store = DictStateStore()
+    store = InMemoryStateStore()
     op = TikTokRunReportOperator(task_id="run", destination=f"file://{dest}", poll_interval=5, deferrable=True,
                                  **request_kwargs(emu))
     ctx = context(store)
@@ -192,7 +167,7 @@ def test_run_deferrable_failed_event_fails_without_retry(tiktok_connection, tmp_
     emu = tiktok_connection
     op = TikTokRunReportOperator(task_id="run", destination=f"file://{tmp_path / 'r.csv'}", deferrable=True,
                                  **request_kwargs(emu))
-    store = DictStateStore()
+    store = InMemoryStateStore()
     store.set(ReportTaskMemo.KEY, {"task_id": "1", "advertiser_id": emu.advertiser_ids[0]})
     with pytest.raises(AirflowFailException, match="no quota"):
         op.execute_complete(context(store), {"status": "failed", "message": "no quota", "task_id": "1",

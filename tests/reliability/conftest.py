@@ -17,6 +17,8 @@ import pytest
 from airflow_provider_tiktok.api import base as client_base
 from airflow_provider_tiktok.api.retry import RetryPolicy, Timeouts
 from airflow_provider_tiktok.testing import TikTokEmulator
+from airflow_provider_tiktok.testing.context import InMemoryStateStore, RecordingTaskInstance
+from airflow_provider_tiktok.testing.context import task_context as _task_context
 from airflow_provider_tiktok.testing.pytest_plugin import tiktok_emulator_factory  # noqa: F401 - fixture
 
 READ_TIMEOUT = 0.5
@@ -71,34 +73,12 @@ def secrets_guard(request: pytest.FixtureRequest, caplog: pytest.LogCaptureFixtu
 
 # -- the two flows the reliability tests run ---------------------------------------------------------
 
-class StateStore:
-    """Stand-in for Airflow 3.3's ``task_state_store`` (outlives one try)."""
-
-    def __init__(self) -> None:
-        self.data: dict[str, Any] = {}
-
-    def get(self, key: str) -> Any:
-        return self.data.get(key)
-
-    def set(self, key: str, value: Any) -> None:
-        self.data[key] = value
-
-    def delete(self, key: str) -> None:
-        self.data.pop(key, None)
+StateStore = InMemoryStateStore
+FakeTI = RecordingTaskInstance
 
 
-class FakeTI:
-    dag_id, run_id, task_id, map_index = "reliability", "manual__1", "report", -1
-
-    def __init__(self) -> None:
-        self.xcoms: dict[str, Any] = {}
-
-    def xcom_push(self, key: str, value: Any) -> None:
-        self.xcoms[key] = value
-
-
-def task_context(store: StateStore | None = None) -> dict[str, Any]:
-    return {"ti": FakeTI(), "task_state_store": store if store is not None else StateStore()}
+def task_context(store: InMemoryStateStore | None = None) -> dict[str, Any]:
+    return _task_context(state_store=store, ti=RecordingTaskInstance("reliability", "report"))
 
 
 def run_report_operator(emulator: TikTokEmulator, destination: Path, output_format: str = "CSV_STRING",

@@ -21,16 +21,6 @@ class FakeTI:
         return None
 
 
-def new_task(emu, **outcome) -> str:
-    request = reports.ReportTaskRequest(report_type="BASIC", dimensions=["campaign_id"],
-                                        data_level="AUCTION_CAMPAIGN", advertiser_id=emu.advertiser_ids[0],
-                                        start_date="2024-05-01", end_date="2024-05-01")
-    task_id = TikTokHook().call(reports.create_task(request))
-    if outcome:
-        emu.set_task_outcome(task_id, **outcome)
-    return task_id
-
-
 def sensor(emu, task_id, **kwargs):
     return TikTokReportTaskSensor(task_id="wait", report_task_id=task_id, advertiser_id=emu.advertiser_ids[0],
                                   **kwargs)
@@ -41,46 +31,47 @@ def test_defaults_respect_the_app_wide_qps_budget():
     assert s.poke_interval >= 60 and s.mode == "reschedule" and s.timeout > 0
 
 
-def test_poke_mode_waits_for_success(tiktok_connection):
+def test_poke_mode_waits_for_success(tiktok_connection, create_report_task):
     emu = tiktok_connection
-    task_id = new_task(emu)
+    task_id = create_report_task(emu)
     result = sensor(emu, task_id, mode="poke", poke_interval=0.1, timeout=10).execute({"ti": FakeTI()})
     assert result == {"task_id": task_id, "advertiser_id": emu.advertiser_ids[0], "status": "SUCCESS"}
     assert emu.count("/report/task/check/") >= 2  # it really waited through QUEUING / PROCESSING
 
 
 @pytest.mark.parametrize("outcome", ["FAILED", "CANCELED"])
-def test_failure_states_fail_the_sensor(tiktok_connection, outcome):
+def test_failure_states_fail_the_sensor(tiktok_connection, outcome, create_report_task):
     emu = tiktok_connection
     if outcome == "FAILED":
-        task_id = new_task(emu, status="FAILED", message="broken metric", queuing_seconds=0, processing_seconds=0)
+        task_id = create_report_task(emu, status="FAILED", message="broken metric", queuing_seconds=0,
+                                     processing_seconds=0)
     else:
-        task_id = new_task(emu, status="SUCCESS", queuing_seconds=60)
+        task_id = create_report_task(emu, status="SUCCESS", queuing_seconds=60)
         TikTokHook().call(reports.cancel_task(task_id, emu.advertiser_ids[0]))
     with pytest.raises(AirflowFailException, match="broken metric" if outcome == "FAILED" else "CANCELED"):
         sensor(emu, task_id, mode="poke", poke_interval=0.1, timeout=10).execute({"ti": FakeTI()})
 
 
-def test_reschedule_mode_frees_the_slot_while_running(tiktok_connection):
+def test_reschedule_mode_frees_the_slot_while_running(tiktok_connection, create_report_task):
     emu = tiktok_connection
-    task_id = new_task(emu, status="SUCCESS", queuing_seconds=60)
+    task_id = create_report_task(emu, status="SUCCESS", queuing_seconds=60)
     with pytest.raises(AirflowRescheduleException):
         sensor(emu, task_id, poke_interval=60, timeout=600).execute({"ti": FakeTI()})
     assert emu.count("/report/task/check/") == 1
 
 
-def test_poke_timeout_cancels_when_asked(tiktok_connection):
+def test_poke_timeout_cancels_when_asked(tiktok_connection, create_report_task):
     emu = tiktok_connection
-    task_id = new_task(emu, status="SUCCESS", queuing_seconds=600)
+    task_id = create_report_task(emu, status="SUCCESS", queuing_seconds=600)
     with pytest.raises(AirflowSensorTimeout):
         sensor(emu, task_id, mode="poke", poke_interval=0.1, timeout=0.3, cancel_on_timeout=True).execute(
             {"ti": FakeTI()})
     assert emu.task(task_id)["status"] == "CANCELED"
 
 
-def test_deferrable_defers_with_absolute_deadline_and_completes(tiktok_connection):
+def test_deferrable_defers_with_absolute_deadline_and_completes(tiktok_connection, create_report_task):
     emu = tiktok_connection
-    task_id = new_task(emu, status="SUCCESS", queuing_seconds=60)
+    task_id = create_report_task(emu, status="SUCCESS", queuing_seconds=60)
     s = sensor(emu, task_id, deferrable=True, timeout=600, cancel_on_timeout=True)
     with pytest.raises(TaskDeferred) as deferred:
         s.execute({"ti": FakeTI()})
@@ -97,7 +88,7 @@ def test_deferrable_defers_with_absolute_deadline_and_completes(tiktok_connectio
         s.execute_complete({}, {**ok, "status": "failed", "message": "nope"})
 
 
-def test_deferrable_finishes_inline_when_already_done(tiktok_connection):
+def test_deferrable_finishes_inline_when_already_done(tiktok_connection, create_report_task):
     emu = tiktok_connection
-    task_id = new_task(emu, status="SUCCESS", queuing_seconds=0, processing_seconds=0)
+    task_id = create_report_task(emu, status="SUCCESS", queuing_seconds=0, processing_seconds=0)
     assert sensor(emu, task_id, deferrable=True).execute({"ti": FakeTI()})["status"] == "SUCCESS"

@@ -14,16 +14,6 @@ from airflow_provider_tiktok.testing import Fault
 from airflow_provider_tiktok.triggers.report_task import TikTokReportTaskTrigger
 
 
-def new_task(emu, **outcome) -> str:
-    request = reports.ReportTaskRequest(report_type="BASIC", dimensions=["campaign_id"],
-                                        data_level="AUCTION_CAMPAIGN", advertiser_id=emu.advertiser_ids[0],
-                                        start_date="2024-05-01", end_date="2024-05-01")
-    task_id = TikTokHook().call(reports.create_task(request))
-    if outcome:
-        emu.set_task_outcome(task_id, **outcome)
-    return task_id
-
-
 def trigger_for(emu, task_id, *, timeout=10.0, poll=0.05, **kwargs):
     return TikTokReportTaskTrigger(report_task_id=task_id, advertiser_id=emu.advertiser_ids[0],
                                    deadline=time.time() + timeout, poll_interval=poll, **kwargs)
@@ -43,9 +33,9 @@ def test_serialize_round_trip_is_json_only():
     assert clone.serialize() == (path, kwargs)
 
 
-async def test_success(tiktok_connection):
+async def test_success(tiktok_connection, create_report_task):
     emu = tiktok_connection
-    task_id = new_task(emu)
+    task_id = create_report_task(emu)
     [event] = await events(trigger_for(emu, task_id))
     assert event["status"] == "success" and event["report_status"] == "SUCCESS"
     assert (event["task_id"], event["advertiser_id"]) == (task_id, emu.advertiser_ids[0])
@@ -53,40 +43,41 @@ async def test_success(tiktok_connection):
 
 @pytest.mark.parametrize(("outcome", "status", "text"), [("FAILED", "failed", "quota gone"),
                                                           ("CANCELED", "canceled", "CANCELED")])
-async def test_failed_and_canceled(tiktok_connection, outcome, status, text):
+async def test_failed_and_canceled(tiktok_connection, outcome, status, text, create_report_task):
     emu = tiktok_connection
     if outcome == "FAILED":
-        task_id = new_task(emu, status="FAILED", message="quota gone", queuing_seconds=0, processing_seconds=0)
+        task_id = create_report_task(emu, status="FAILED", message="quota gone", queuing_seconds=0,
+                                     processing_seconds=0)
     else:
-        task_id = new_task(emu, status="SUCCESS", queuing_seconds=60)
+        task_id = create_report_task(emu, status="SUCCESS", queuing_seconds=60)
         TikTokHook().call(reports.cancel_task(task_id, emu.advertiser_ids[0]))
     [event] = await events(trigger_for(emu, task_id))
     assert event["status"] == status and text in event["message"]
 
 
-async def test_timeout_at_absolute_deadline(tiktok_connection):
+async def test_timeout_at_absolute_deadline(tiktok_connection, create_report_task):
     emu = tiktok_connection
-    task_id = new_task(emu, status="SUCCESS", queuing_seconds=600)
+    task_id = create_report_task(emu, status="SUCCESS", queuing_seconds=600)
     started = time.monotonic()
     [event] = await events(trigger_for(emu, task_id, timeout=0.3, poll=5))
     assert event["status"] == "timeout" and event["report_status"] == "QUEUING"
     assert time.monotonic() - started < 3  # slept only until the deadline, not a full poll interval
 
 
-async def test_errors_become_events(tiktok_connection):
+async def test_errors_become_events(tiktok_connection, create_report_task):
     emu = tiktok_connection
-    task_id = new_task(emu)
+    task_id = create_report_task(emu)
     emu.faults.add("/report/task/check/", Fault.code(40105), every=True)
     [event] = await events(trigger_for(emu, task_id))
     assert event["status"] == "error" and "40105" in event["message"]
 
 
-async def test_on_kill_cancels_the_tiktok_task(tiktok_connection):
+async def test_on_kill_cancels_the_tiktok_task(tiktok_connection, create_report_task):
     emu = tiktok_connection
-    task_id = new_task(emu, status="SUCCESS", queuing_seconds=600)
+    task_id = create_report_task(emu, status="SUCCESS", queuing_seconds=600)
     await trigger_for(emu, task_id).on_kill()
     assert emu.task(task_id)["status"] == "CANCELED"
-    other = new_task(emu, status="SUCCESS", queuing_seconds=600)
+    other = create_report_task(emu, status="SUCCESS", queuing_seconds=600)
     await trigger_for(emu, other, cancel_on_kill=False).on_kill()
     assert emu.task(other)["status"] == "QUEUING"
 
