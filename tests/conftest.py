@@ -40,9 +40,12 @@ def airflow_db(airflow_home: Path) -> Path:
 
 @pytest.fixture
 def create_report_task():
-    """Creates a small async report task on the emulator behind ``tiktok_default``; optional scripted outcome."""
+    """Creates a small async report task on the emulator behind ``tiktok_default``.
 
-    def create(emu, **outcome) -> str:
+    ``outcome`` scripts its end (``status``, ``message``, timings); ``canceled=True`` cancels it at once.
+    """
+
+    def create(emu, *, canceled: bool = False, **outcome) -> str:
         from airflow_provider_tiktok.api import reports
         from airflow_provider_tiktok.hooks.tiktok import TikTokHook
 
@@ -52,6 +55,8 @@ def create_report_task():
         task_id = TikTokHook().call(reports.create_task(request))
         if outcome:
             emu.set_task_outcome(task_id, **outcome)
+        if canceled:
+            TikTokHook().call(reports.cancel_task(task_id, emu.advertiser_ids[0]))
         return task_id
 
     return create

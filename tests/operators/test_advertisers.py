@@ -10,21 +10,14 @@ import pytest
 from airflow_provider_tiktok.compat import AirflowFailException
 from airflow_provider_tiktok.operators.advertisers import TikTokListAdvertisersOperator
 from airflow_provider_tiktok.testing import TikTokEmulator
+from airflow_provider_tiktok.testing.context import RecordingTaskInstance
 
 TOKYO, LOS_ANGELES, UTC_ADV = "7100000000000000001", "7100000000000000002", "7100000000000000003"
 FORBIDDEN = "7100000000000000099"
 
 
-class FakeTI:
-    def __init__(self) -> None:
-        self.xcoms: dict[str, Any] = {}
-
-    def xcom_push(self, key: str, value: Any) -> None:
-        self.xcoms[key] = value
-
-
 def test_lists_ids_for_expand_and_pushes_names(tiktok_connection: TikTokEmulator) -> None:
-    ti = FakeTI()
+    ti = RecordingTaskInstance()
     ids = TikTokListAdvertisersOperator(task_id="advertisers").execute({"ti": ti})
     assert ids == [TOKYO, LOS_ANGELES, UTC_ADV]
     assert ti.xcoms["advertisers"][0] == {"advertiser_id": TOKYO, "advertiser_name": "Emulator Tokyo Advertiser"}

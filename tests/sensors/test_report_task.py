@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from airflow_provider_tiktok.api import reports
 from airflow_provider_tiktok.compat import AirflowFailException, AirflowSensorTimeout
-from airflow_provider_tiktok.hooks.tiktok import TikTokHook
 from airflow_provider_tiktok.sensors.report_task import TikTokReportTaskSensor
 from airflow_provider_tiktok.triggers.report_task import TikTokReportTaskTrigger
 
@@ -46,8 +44,7 @@ def test_failure_states_fail_the_sensor(tiktok_connection, outcome, create_repor
         task_id = create_report_task(emu, status="FAILED", message="broken metric", queuing_seconds=0,
                                      processing_seconds=0)
     else:
-        task_id = create_report_task(emu, status="SUCCESS", queuing_seconds=60)
-        TikTokHook().call(reports.cancel_task(task_id, emu.advertiser_ids[0]))
+        task_id = create_report_task(emu, canceled=True, status="SUCCESS", queuing_seconds=60)
     with pytest.raises(AirflowFailException, match="broken metric" if outcome == "FAILED" else "CANCELED"):
         sensor(emu, task_id, mode="poke", poke_interval=0.1, timeout=10).execute({"ti": FakeTI()})
 

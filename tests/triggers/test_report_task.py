@@ -8,8 +8,6 @@ import time
 
 import pytest
 
-from airflow_provider_tiktok.api import reports
-from airflow_provider_tiktok.hooks.tiktok import TikTokHook
 from airflow_provider_tiktok.testing import Fault
 from airflow_provider_tiktok.triggers.report_task import TikTokReportTaskTrigger
 
@@ -49,8 +47,7 @@ async def test_failed_and_canceled(tiktok_connection, outcome, status, text, cre
         task_id = create_report_task(emu, status="FAILED", message="quota gone", queuing_seconds=0,
                                      processing_seconds=0)
     else:
-        task_id = create_report_task(emu, status="SUCCESS", queuing_seconds=60)
-        TikTokHook().call(reports.cancel_task(task_id, emu.advertiser_ids[0]))
+        task_id = create_report_task(emu, canceled=True, status="SUCCESS", queuing_seconds=60)
     [event] = await events(trigger_for(emu, task_id))
     assert event["status"] == status and text in event["message"]
 
