@@ -9,7 +9,7 @@ from typing import Any
 from airflow_provider_tiktok import __version__
 from airflow_provider_tiktok.api.call import ApiCall, BaseUrls, PreparedRequest, prepare, redacted_url
 from airflow_provider_tiktok.api.errors import TikTokAuthError, TikTokTokenExpiredError
-from airflow_provider_tiktok.api.redact import Redactor, install_http_log_filter
+from airflow_provider_tiktok.api.redact import Redactor, install_http_log_filter, is_sensitive_key
 from airflow_provider_tiktok.api.retry import Pacer, RetryPolicy, Timeouts
 
 log = logging.getLogger("airflow_provider_tiktok.api")
@@ -80,7 +80,7 @@ class ClientBase:
         prepared = prepare(call, self.urls, self.access_token if call.authenticated else None, USER_AGENT)
         for container in (call.params, call.json_body, call.form):
             for key, value in (container or {}).items():
-                if isinstance(value, str) and self.redact.mapping({key: value})[key] != value:
+                if isinstance(value, str) and is_sensitive_key(key):
                     self.redact.add(value)  # e.g. a refresh token or auth code passed as a parameter
         log.debug("TikTok request %s", redacted_url(prepared, self.redact))
         return prepared
