@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from airflow_provider_tiktok.api import spec
-from airflow_provider_tiktok.api.errors import TikTokValidationError
-from airflow_provider_tiktok.api.params import parse_advertiser_ids
+from airflow_provider_tiktok.api.core.errors import TikTokValidationError
+from airflow_provider_tiktok.api.core.params import parse_advertiser_ids
 
 CONN_TYPE = "tiktok"
 HOOK_NAME = "TikTok"

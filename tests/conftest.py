@@ -46,7 +46,7 @@ def create_report_task():
     """
 
     def create(emu, *, canceled: bool = False, **outcome) -> str:
-        from airflow_provider_tiktok.api import reports
+        from airflow_provider_tiktok.api.marketing import reports
         from airflow_provider_tiktok.hooks.tiktok import TikTokHook
 
         request = reports.ReportTaskRequest(report_type="BASIC", dimensions=["campaign_id"],

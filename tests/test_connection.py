@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from airflow_provider_tiktok.api.errors import TikTokValidationError
-from airflow_provider_tiktok.api.params import parse_advertiser_ids
+from airflow_provider_tiktok.api.core.errors import TikTokValidationError
+from airflow_provider_tiktok.api.core.params import parse_advertiser_ids
 from airflow_provider_tiktok.connection import TikTokConnectionConfig
 
 

@@ -1,9 +1,9 @@
 """The TikTok protocol with no Airflow import: clients, errors, retries, request models, OAuth."""
 
-from airflow_provider_tiktok.api.async_client import AsyncTikTokClient
-from airflow_provider_tiktok.api.call import ApiCall, BaseUrls
-from airflow_provider_tiktok.api.client import TikTokClient
-from airflow_provider_tiktok.api.errors import (
+from airflow_provider_tiktok.api.core.async_client import AsyncTikTokClient
+from airflow_provider_tiktok.api.core.call import ApiCall, BaseUrls
+from airflow_provider_tiktok.api.core.client import TikTokClient
+from airflow_provider_tiktok.api.core.errors import (
     TikTokAPIError,
     TikTokAuthError,
     TikTokDownloadURLExpiredError,
@@ -21,8 +21,8 @@ from airflow_provider_tiktok.api.errors import (
     TikTokTransportError,
     TikTokValidationError,
 )
-from airflow_provider_tiktok.api.retry import Pacer, RetryPolicy, Timeouts
-from airflow_provider_tiktok.api.status import ReportTaskState, ReportTaskStatus
+from airflow_provider_tiktok.api.core.retry import Pacer, RetryPolicy, Timeouts
+from airflow_provider_tiktok.api.marketing.status import ReportTaskState, ReportTaskStatus
 
 __all__ = [
     "ApiCall",

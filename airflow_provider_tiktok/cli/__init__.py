@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from airflow_provider_tiktok.api import oauth
-from airflow_provider_tiktok.api.errors import TikTokError, TikTokValidationError
+from airflow_provider_tiktok.api.core.errors import TikTokError, TikTokValidationError
 from airflow_provider_tiktok.api.spec import ENVIRONMENTS
 from airflow_provider_tiktok.connection import DEFAULT_CONN_ID
 

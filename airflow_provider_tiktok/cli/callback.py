@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from airflow_provider_tiktok.api.errors import TikTokValidationError
+from airflow_provider_tiktok.api.core.errors import TikTokValidationError
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
 _PAGE = (b"<!doctype html><title>TikTok authorization</title><p>Authorization received. "

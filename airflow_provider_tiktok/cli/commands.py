@@ -15,12 +15,13 @@ import webbrowser
 from pathlib import Path
 from typing import Any, TextIO
 
-from airflow_provider_tiktok.api import marketing, oauth
-from airflow_provider_tiktok.api.call import BaseUrls
-from airflow_provider_tiktok.api.client import TikTokClient
-from airflow_provider_tiktok.api.errors import TikTokValidationError
-from airflow_provider_tiktok.api.oauth_flow import TokenSet, callback_params
-from airflow_provider_tiktok.api.retry import RetryPolicy
+from airflow_provider_tiktok.api import oauth
+from airflow_provider_tiktok.api.core.call import BaseUrls
+from airflow_provider_tiktok.api.core.client import TikTokClient
+from airflow_provider_tiktok.api.core.errors import TikTokValidationError
+from airflow_provider_tiktok.api.core.retry import RetryPolicy
+from airflow_provider_tiktok.api.marketing import advertisers as marketing
+from airflow_provider_tiktok.api.oauth.flow import TokenSet, callback_params
 from airflow_provider_tiktok.cli.callback import CallbackListener
 from airflow_provider_tiktok.cli.output import (
     airflow_import,

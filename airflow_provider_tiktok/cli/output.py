@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from airflow_provider_tiktok.api.errors import TikTokValidationError
-from airflow_provider_tiktok.api.oauth_flow import TokenSet
-from airflow_provider_tiktok.api.redact import MASK, is_sensitive_key
+from airflow_provider_tiktok.api.core.errors import TikTokValidationError
+from airflow_provider_tiktok.api.core.redact import MASK, is_sensitive_key
+from airflow_provider_tiktok.api.oauth.flow import TokenSet
 from airflow_provider_tiktok.connection import CONN_TYPE
 
 

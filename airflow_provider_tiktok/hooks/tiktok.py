@@ -13,12 +13,12 @@ from typing import Any, TypeVar
 
 from airflow.sdk import BaseHook
 
-from airflow_provider_tiktok.api import marketing
-from airflow_provider_tiktok.api.async_client import AsyncTikTokClient
-from airflow_provider_tiktok.api.call import ApiCall
-from airflow_provider_tiktok.api.client import TikTokClient
-from airflow_provider_tiktok.api.errors import TikTokError, TikTokValidationError
-from airflow_provider_tiktok.api.retry import RetryPolicy, Timeouts
+from airflow_provider_tiktok.api.core.async_client import AsyncTikTokClient
+from airflow_provider_tiktok.api.core.call import ApiCall
+from airflow_provider_tiktok.api.core.client import TikTokClient
+from airflow_provider_tiktok.api.core.errors import TikTokError, TikTokValidationError
+from airflow_provider_tiktok.api.core.retry import RetryPolicy, Timeouts
+from airflow_provider_tiktok.api.marketing import advertisers as marketing
 from airflow_provider_tiktok.connection import (
     CONN_FIELDS,
     CONN_TYPE,

@@ -38,8 +38,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 from airflow_provider_tiktok.api import oauth
-from airflow_provider_tiktok.api.client import TikTokClient
-from airflow_provider_tiktok.api.oauth_flow import TokenSet
+from airflow_provider_tiktok.api.core.client import TikTokClient
+from airflow_provider_tiktok.api.oauth.flow import TokenSet
 from airflow_provider_tiktok.connection import TikTokConnectionConfig
 
 log = logging.getLogger(__name__)

@@ -10,9 +10,9 @@ import logging
 import time
 from typing import Any
 
-from airflow_provider_tiktok.api import reports
-from airflow_provider_tiktok.api.errors import TikTokError
-from airflow_provider_tiktok.api.status import RUNNING_STATUSES, ReportTaskState, poll_intervals
+from airflow_provider_tiktok.api.core.errors import TikTokError
+from airflow_provider_tiktok.api.marketing import reports
+from airflow_provider_tiktok.api.marketing.status import RUNNING_STATUSES, ReportTaskState, poll_intervals
 from airflow_provider_tiktok.compat import AirflowException, AirflowFailException, AirflowSensorTimeout
 from airflow_provider_tiktok.utils.failures import fail_or_raise
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from airflow.sdk import BaseOperator
 
-from airflow_provider_tiktok.api.errors import TikTokError
+from airflow_provider_tiktok.api.core.errors import TikTokError
 from airflow_provider_tiktok.compat import AirflowFailException
 from airflow_provider_tiktok.connection import DEFAULT_CONN_ID, parse_advertiser_ids
 from airflow_provider_tiktok.hooks.tiktok import TikTokHook

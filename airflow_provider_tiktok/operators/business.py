@@ -21,8 +21,8 @@ from typing import Any
 
 from airflow.sdk import BaseOperator
 
-from airflow_provider_tiktok.api import business
-from airflow_provider_tiktok.api.errors import TikTokError, TikTokValidationError
+from airflow_provider_tiktok.api.accounts import business
+from airflow_provider_tiktok.api.core.errors import TikTokError, TikTokValidationError
 from airflow_provider_tiktok.connection import DEFAULT_CONN_ID
 from airflow_provider_tiktok.hooks.tiktok import TikTokHook
 from airflow_provider_tiktok.utils.failures import fail_or_raise
@@ -50,7 +50,7 @@ class TikTokBusinessAccountMetricsOperator(BaseOperator):
     :param date_from: first day, ``YYYY-MM-DD`` in UTC (templated); default ``date_to`` - 6 days.
     :param date_to: last day, UTC (templated); default yesterday (UTC). The window holds at most 60 days
         and may start at most 60 days ago.
-    :param fields: profile and daily fields (see :mod:`airflow_provider_tiktok.api.business`).
+    :param fields: profile and daily fields (see :mod:`airflow_provider_tiktok.api.accounts.business`).
     :param destination: ``ObjectStoragePath`` or URI of the JSONL file (templated); written atomically.
     :param destination_conn_id: Airflow connection of the object store.
     :param compression: ``None`` or ``"gzip"``.

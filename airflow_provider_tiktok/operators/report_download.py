@@ -16,13 +16,13 @@ from typing import Any
 import tenacity
 from airflow.sdk import BaseOperator
 
-from airflow_provider_tiktok.api import reports
-from airflow_provider_tiktok.api.errors import (
+from airflow_provider_tiktok.api.core.errors import (
     TikTokDownloadURLExpiredError,
     TikTokError,
     TikTokTaskNotReadyError,
     TikTokTransportError,
 )
+from airflow_provider_tiktok.api.marketing import reports
 from airflow_provider_tiktok.connection import DEFAULT_CONN_ID
 from airflow_provider_tiktok.operators._report_common import fail_fast
 from airflow_provider_tiktok.utils.storage import (

@@ -12,8 +12,8 @@ from typing import Any
 
 from airflow.sdk import BaseOperator
 
-from airflow_provider_tiktok.api import reports
-from airflow_provider_tiktok.api.errors import TikTokError
+from airflow_provider_tiktok.api.core.errors import TikTokError
+from airflow_provider_tiktok.api.marketing import reports
 from airflow_provider_tiktok.compat import AirflowFailException, AirflowSensorTimeout, default_deferrable
 from airflow_provider_tiktok.connection import DEFAULT_CONN_ID
 from airflow_provider_tiktok.operators._report_common import (
@@ -104,7 +104,7 @@ def _create(hook: Any, request: reports.ReportTaskRequest) -> str:
 class TikTokCreateReportTaskOperator(_ReportRequestMixin, BaseOperator):
     """Create a TikTok async report task (``POST /report/task/create/``); does not wait.
 
-    Parameters are TikTok's (see :class:`~airflow_provider_tiktok.api.reports.ReportTaskRequest`); the
+    Parameters are TikTok's (see :class:`~airflow_provider_tiktok.api.marketing.reports.ReportTaskRequest`); the
     dates are ``report_start_date`` / ``report_end_date`` (``YYYY-MM-DD``, inclusive; templated) because
     ``start_date`` / ``end_date`` belong to Airflow. ``advertiser_id`` / ``advertiser_ids`` are templated.
     ``enable_report_title_translation`` defaults to ``False`` so the CSV header holds field names.

@@ -5,7 +5,7 @@ Per run and advertiser it:
 1. validates every argument (no HTTP call before that);
 2. reads the advertiser's time zone once from ``/advertiser/info/`` (or uses ``timezone``);
 3. maps the DAG run's data interval to the advertiser's local calendar days (the days that *ended*
-   in the interval, see :mod:`airflow_provider_tiktok.api.windows`), moved back by ``lookback_days``;
+   in the interval, see :mod:`airflow_provider_tiktok.api.marketing.windows`), moved back by ``lookback_days``;
 4. reads the report in date chunks and pages of 1000 rows, writing each page to the destination as it
    arrives (memory holds one page), checking the row count of every chunk against TikTok's total;
 5. moves the finished file into place (a failed run leaves nothing behind; a rerun overwrites).
@@ -24,12 +24,13 @@ from typing import Any
 
 from airflow.sdk import BaseOperator, ObjectStoragePath
 
-from airflow_provider_tiktok.api import marketing, spec
-from airflow_provider_tiktok.api.errors import TikTokError, TikTokValidationError
-from airflow_provider_tiktok.api.integrated import SyncReportReader, SyncReportRequest
-from airflow_provider_tiktok.api.prefetch import prefetch
-from airflow_provider_tiktok.api.typing_rows import RowShaper
-from airflow_provider_tiktok.api.windows import ReportWindow, check_lookback, check_timezone, resolve_window
+from airflow_provider_tiktok.api import spec
+from airflow_provider_tiktok.api.core.errors import TikTokError, TikTokValidationError
+from airflow_provider_tiktok.api.core.prefetch import prefetch
+from airflow_provider_tiktok.api.marketing import advertisers as marketing
+from airflow_provider_tiktok.api.marketing.integrated import SyncReportReader, SyncReportRequest
+from airflow_provider_tiktok.api.marketing.typing_rows import RowShaper
+from airflow_provider_tiktok.api.marketing.windows import ReportWindow, check_lookback, check_timezone, resolve_window
 from airflow_provider_tiktok.compat import AirflowSkipException
 from airflow_provider_tiktok.connection import DEFAULT_CONN_ID
 from airflow_provider_tiktok.hooks.tiktok import TikTokHook

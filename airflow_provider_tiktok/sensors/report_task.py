@@ -9,7 +9,7 @@ from typing import Any
 
 from airflow.sdk import BaseSensorOperator, PokeReturnValue
 
-from airflow_provider_tiktok.api.status import ReportTaskState
+from airflow_provider_tiktok.api.marketing.status import ReportTaskState
 from airflow_provider_tiktok.compat import AirflowSensorTimeout, default_deferrable
 from airflow_provider_tiktok.connection import DEFAULT_CONN_ID
 from airflow_provider_tiktok.operators._report_common import (

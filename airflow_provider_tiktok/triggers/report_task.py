@@ -9,9 +9,9 @@ from typing import Any
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
-from airflow_provider_tiktok.api import reports
-from airflow_provider_tiktok.api.errors import TikTokError
-from airflow_provider_tiktok.api.status import poll_intervals
+from airflow_provider_tiktok.api.core.errors import TikTokError
+from airflow_provider_tiktok.api.marketing import reports
+from airflow_provider_tiktok.api.marketing.status import poll_intervals
 from airflow_provider_tiktok.connection import DEFAULT_CONN_ID
 
 #: Event statuses: "success", "failed", "canceled" (TikTok's terminal states), "timeout", "error".

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from airflow_provider_tiktok.api.errors import (
+from airflow_provider_tiktok.api.core.errors import (
     TikTokAuthError,
     TikTokError,
     TikTokInvalidRequestError,

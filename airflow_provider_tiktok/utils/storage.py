@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 
 from airflow.sdk import ObjectStoragePath
 
-from airflow_provider_tiktok.api.errors import TikTokValidationError
+from airflow_provider_tiktok.api.core.errors import TikTokValidationError
 
 log = logging.getLogger(__name__)
 

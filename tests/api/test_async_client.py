@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from airflow_provider_tiktok.api import errors, marketing
-from airflow_provider_tiktok.api.async_client import AsyncTikTokClient
-from airflow_provider_tiktok.api.retry import RetryPolicy, Timeouts
+from airflow_provider_tiktok.api.core import errors
+from airflow_provider_tiktok.api.core.async_client import AsyncTikTokClient
+from airflow_provider_tiktok.api.core.retry import RetryPolicy, Timeouts
+from airflow_provider_tiktok.api.marketing import advertisers as marketing
 from airflow_provider_tiktok.testing import Fault
 
 FAST_RETRY = RetryPolicy(max_attempts=3, initial_wait=0.01, max_wait=0.02, rate_limit_wait=0.01, jitter=0)
@@ -47,7 +48,7 @@ async def test_async_non_retryable_is_one_request_and_redacted(tiktok_emulator):
 
 async def test_clients_share_one_tls_context():
     """1,000 triggers must not build 1,000 TLS contexts (each loads the CA bundle)."""
-    from airflow_provider_tiktok.api.async_client import shared_ssl_context
+    from airflow_provider_tiktok.api.core.async_client import shared_ssl_context
 
     clients = [AsyncTikTokClient(access_token="token-value", base_url="http://127.0.0.1:9") for _ in range(3)]
     try:

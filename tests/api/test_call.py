@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from airflow_provider_tiktok.api import errors
-from airflow_provider_tiktok.api.call import ApiCall, BaseUrls, decode, encode_params, prepare, redacted_url
-from airflow_provider_tiktok.api.redact import Redactor
+from airflow_provider_tiktok.api.core import errors
+from airflow_provider_tiktok.api.core.call import ApiCall, BaseUrls, decode, encode_params, prepare, redacted_url
+from airflow_provider_tiktok.api.core.redact import Redactor
 
 
 def test_get_parameters_are_json_encoded_like_tiktok():

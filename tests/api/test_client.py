@@ -6,10 +6,11 @@ import logging
 
 import pytest
 
-from airflow_provider_tiktok.api import errors, marketing
-from airflow_provider_tiktok.api.call import ApiCall
-from airflow_provider_tiktok.api.client import TikTokClient
-from airflow_provider_tiktok.api.retry import RetryPolicy, Timeouts
+from airflow_provider_tiktok.api.core import errors
+from airflow_provider_tiktok.api.core.call import ApiCall
+from airflow_provider_tiktok.api.core.client import TikTokClient
+from airflow_provider_tiktok.api.core.retry import RetryPolicy, Timeouts
+from airflow_provider_tiktok.api.marketing import advertisers as marketing
 from airflow_provider_tiktok.testing import Fault
 
 FAST_RETRY = RetryPolicy(max_attempts=4, initial_wait=0.01, max_wait=0.02, rate_limit_wait=0.01, jitter=0)

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tiktok.api.client import TikTokClient
-from airflow_provider_tiktok.api.errors import TikTokQueryTooLargeError, TikTokValidationError
-from airflow_provider_tiktok.api.integrated import SyncReportReader, SyncReportRequest, TikTokRowCountError
-from airflow_provider_tiktok.api.retry import RetryPolicy
-from airflow_provider_tiktok.api.windows import ReportWindow
+from airflow_provider_tiktok.api.core.client import TikTokClient
+from airflow_provider_tiktok.api.core.errors import TikTokQueryTooLargeError, TikTokValidationError
+from airflow_provider_tiktok.api.core.retry import RetryPolicy
+from airflow_provider_tiktok.api.marketing.integrated import SyncReportReader, SyncReportRequest, TikTokRowCountError
+from airflow_provider_tiktok.api.marketing.windows import ReportWindow
 from airflow_provider_tiktok.testing import TikTokEmulator
 from airflow_provider_tiktok.testing.validation import validate_report
 

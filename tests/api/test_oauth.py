@@ -9,17 +9,17 @@ import pytest
 import requests
 
 from airflow_provider_tiktok.api import oauth
-from airflow_provider_tiktok.api.call import BaseUrls
-from airflow_provider_tiktok.api.client import TikTokClient
-from airflow_provider_tiktok.api.errors import (
+from airflow_provider_tiktok.api.core.call import BaseUrls
+from airflow_provider_tiktok.api.core.client import TikTokClient
+from airflow_provider_tiktok.api.core.errors import (
     TikTokAuthError,
     TikTokOAuthError,
     TikTokRefreshTokenError,
     TikTokTokenExpiredError,
     TikTokValidationError,
 )
-from airflow_provider_tiktok.api.oauth_flow import OAuthStateMismatchError, Pkce, challenge_for
-from airflow_provider_tiktok.api.retry import RetryPolicy
+from airflow_provider_tiktok.api.core.retry import RetryPolicy
+from airflow_provider_tiktok.api.oauth.flow import OAuthStateMismatchError, Pkce, challenge_for
 
 REDIRECT = "http://127.0.0.1:8799/callback"
 NO_RETRY = RetryPolicy(max_attempts=1)
@@ -178,6 +178,6 @@ def test_reauthorization_error_names_cli_and_survives_pickle():
 
 
 def test_every_auth_code_has_advice():
-    from airflow_provider_tiktok.api.errors import AUTH_CODES
+    from airflow_provider_tiktok.api.core.errors import AUTH_CODES
 
     assert AUTH_CODES <= set(oauth.AUTH_ADVICE)

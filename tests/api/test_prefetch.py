@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from airflow_provider_tiktok.api.prefetch import prefetch
+from airflow_provider_tiktok.api.core.prefetch import prefetch
 
 
 def test_items_arrive_in_order():

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import logging
 
-from airflow_provider_tiktok.api.redact import MASK, Redactor, install_http_log_filter, redact_mapping
+from airflow_provider_tiktok.api.core.redact import MASK, Redactor, install_http_log_filter, redact_mapping
 
 
 def test_values_are_replaced_inside_text_longest_first():

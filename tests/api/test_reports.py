@@ -7,9 +7,10 @@ import io
 
 import pytest
 
-from airflow_provider_tiktok.api import reports, spec
-from airflow_provider_tiktok.api.errors import TikTokValidationError
-from airflow_provider_tiktok.api.status import ReportTaskStatus
+from airflow_provider_tiktok.api import spec
+from airflow_provider_tiktok.api.core.errors import TikTokValidationError
+from airflow_provider_tiktok.api.marketing import reports
+from airflow_provider_tiktok.api.marketing.status import ReportTaskStatus
 
 BASE = dict(report_type="BASIC", dimensions=["campaign_id", "stat_time_day"], data_level="AUCTION_CAMPAIGN",
             advertiser_id="123", start_date="2024-05-01", end_date="2024-05-07")

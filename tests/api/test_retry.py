@@ -5,13 +5,13 @@ import time
 import pytest
 import tenacity
 
-from airflow_provider_tiktok.api.errors import (
+from airflow_provider_tiktok.api.core.errors import (
     TikTokAuthError,
     TikTokRateLimitError,
     TikTokServerError,
     TikTokTransportError,
 )
-from airflow_provider_tiktok.api.retry import Pacer, RetryPolicy, Timeouts
+from airflow_provider_tiktok.api.core.retry import Pacer, RetryPolicy, Timeouts
 
 
 def _run(policy: RetryPolicy, failures: list[BaseException]) -> tuple[int, object]:

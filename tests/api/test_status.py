@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from airflow_provider_tiktok.api.status import (
+from airflow_provider_tiktok.api.marketing.status import (
     FAILURE_STATUSES,
     RUNNING_STATUSES,
     TERMINAL_STATUSES,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from airflow_provider_tiktok.api.typing_rows import RowShaper, type_metric
+from airflow_provider_tiktok.api.marketing.typing_rows import RowShaper, type_metric
 
 ITEM = {
     "dimensions": {"campaign_id": "1700100000000000001", "stat_time_day": "2024-01-05 00:00:00"},

@@ -8,8 +8,8 @@ import itertools
 import pendulum
 import pytest
 
-from airflow_provider_tiktok.api.errors import TikTokValidationError
-from airflow_provider_tiktok.api.windows import (
+from airflow_provider_tiktok.api.core.errors import TikTokValidationError
+from airflow_provider_tiktok.api.marketing.windows import (
     ReportWindow,
     chunk_window,
     completed_local_days,

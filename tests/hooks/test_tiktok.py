@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from airflow_provider_tiktok.api.errors import TikTokValidationError
+from airflow_provider_tiktok.api.core.errors import TikTokValidationError
 from airflow_provider_tiktok.hooks.tiktok import TikTokHook
 
 
@@ -67,7 +67,7 @@ def test_no_default_advertisers(tiktok_emulator, monkeypatch):
 
 
 async def test_async_lookup_and_client(tiktok_connection):
-    from airflow_provider_tiktok.api import marketing
+    from airflow_provider_tiktok.api.marketing import advertisers as marketing
 
     hook = TikTokHook()
     config = await hook.aget_config()

@@ -14,8 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from airflow_provider_tiktok.api import oauth
-from airflow_provider_tiktok.api.client import TikTokClient
-from airflow_provider_tiktok.api.retry import RetryPolicy
+from airflow_provider_tiktok.api.core.client import TikTokClient
+from airflow_provider_tiktok.api.core.retry import RetryPolicy
 from airflow_provider_tiktok.connection import TikTokConnectionConfig
 from airflow_provider_tiktok.hooks.tokens import (
     AirflowVariableBackend,

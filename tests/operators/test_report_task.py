@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from airflow_provider_tiktok.api.errors import TikTokValidationError
+from airflow_provider_tiktok.api.core.errors import TikTokValidationError
 from airflow_provider_tiktok.compat import AirflowFailException, AirflowSensorTimeout
 from airflow_provider_tiktok.operators._report_common import ReportTaskMemo
 from airflow_provider_tiktok.operators.report_task import (

@@ -6,8 +6,8 @@ import gzip
 
 import pytest
 
-from airflow_provider_tiktok.api import reports
-from airflow_provider_tiktok.api.errors import TikTokValidationError
+from airflow_provider_tiktok.api.core.errors import TikTokValidationError
+from airflow_provider_tiktok.api.marketing import reports
 from airflow_provider_tiktok.hooks.tiktok import TikTokHook
 from airflow_provider_tiktok.operators.report_download import TikTokDownloadReportOperator
 from airflow_provider_tiktok.testing import Fault

@@ -12,7 +12,7 @@ from typing import Any
 import pendulum
 import pytest
 
-from airflow_provider_tiktok.api.errors import TikTokValidationError
+from airflow_provider_tiktok.api.core.errors import TikTokValidationError
 from airflow_provider_tiktok.compat import AirflowFailException, AirflowSkipException
 from airflow_provider_tiktok.operators.sync_report import TikTokSyncReportOperator
 from airflow_provider_tiktok.testing import TikTokEmulator
@@ -152,7 +152,7 @@ def test_mapping_over_three_advertisers_isolates_the_forbidden_one(tiktok_connec
 
 def test_row_count_mismatch_leaves_no_file(tiktok_connection: TikTokEmulator, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from airflow_provider_tiktok.api import integrated
+    from airflow_provider_tiktok.api.marketing import integrated
 
     real = integrated.ReportPage.from_data
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from airflow_provider_tiktok.api import base as client_base
-from airflow_provider_tiktok.api.retry import RetryPolicy, Timeouts
+from airflow_provider_tiktok.api.core import base as client_base
+from airflow_provider_tiktok.api.core.retry import RetryPolicy, Timeouts
 from airflow_provider_tiktok.testing import TikTokEmulator
 from airflow_provider_tiktok.testing.context import InMemoryStateStore, RecordingTaskInstance
 from airflow_provider_tiktok.testing.context import task_context as _task_context

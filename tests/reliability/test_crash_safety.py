@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from airflow_provider_tiktok.api.errors import TikTokTransportError
+from airflow_provider_tiktok.api.core.errors import TikTokTransportError
 from airflow_provider_tiktok.testing import Fault, TikTokEmulator
 from tests.reliability.conftest import StateStore, leftovers, run_async_flow, run_report_operator, task_context
 

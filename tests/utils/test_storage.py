@@ -6,7 +6,7 @@ import json
 import pytest
 from airflow.sdk import ObjectStoragePath
 
-from airflow_provider_tiktok.api.errors import TikTokValidationError
+from airflow_provider_tiktok.api.core.errors import TikTokValidationError
 from airflow_provider_tiktok.utils.storage import (
     CsvSink,
     JsonLinesSink,

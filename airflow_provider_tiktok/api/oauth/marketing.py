@@ -10,9 +10,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from airflow_provider_tiktok.api import spec
-from airflow_provider_tiktok.api.call import ApiCall, BaseUrls
-from airflow_provider_tiktok.api.oauth_flow import TokenSet
-from airflow_provider_tiktok.api.oauth_flow import require_values as _require
+from airflow_provider_tiktok.api.core.call import ApiCall, BaseUrls
+from airflow_provider_tiktok.api.oauth.flow import TokenSet
+from airflow_provider_tiktok.api.oauth.flow import require_values as _require
 
 
 def marketing_authorize_url(urls: BaseUrls, app_id: str, redirect_uri: str, state: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 import tenacity
 
-from airflow_provider_tiktok.api.errors import TikTokError, TikTokRateLimitError, is_retryable
+from airflow_provider_tiktok.api.core.errors import TikTokError, TikTokRateLimitError, is_retryable
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from airflow_provider_tiktok.api import spec
-from airflow_provider_tiktok.api.call import ApiCall, BaseUrls
-from airflow_provider_tiktok.api.oauth_flow import TokenSet
-from airflow_provider_tiktok.api.oauth_flow import require_values as _require
+from airflow_provider_tiktok.api.core.call import ApiCall, BaseUrls
+from airflow_provider_tiktok.api.oauth.flow import TokenSet
+from airflow_provider_tiktok.api.oauth.flow import require_values as _require
 
 
 def accounts_authorize_url(urls: BaseUrls, client_id: str, redirect_uri: str, state: str,

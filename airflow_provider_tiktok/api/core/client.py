@@ -9,9 +9,9 @@ from typing import Any, TypeVar
 import requests
 from requests.adapters import HTTPAdapter
 
-from airflow_provider_tiktok.api.base import USER_AGENT, ClientBase
-from airflow_provider_tiktok.api.call import ApiCall, PreparedRequest, check_http_status, decode, decode_business
-from airflow_provider_tiktok.api.errors import (
+from airflow_provider_tiktok.api.core.base import USER_AGENT, ClientBase
+from airflow_provider_tiktok.api.core.call import ApiCall, PreparedRequest, check_http_status, decode, decode_business
+from airflow_provider_tiktok.api.core.errors import (
     TikTokDownloadURLExpiredError,
     TikTokError,
     TikTokHTTPError,
@@ -64,7 +64,7 @@ def _is_json(response: requests.Response) -> bool:
 
 
 class TikTokClient(ClientBase):
-    """Calls TikTok's API; see :class:`~airflow_provider_tiktok.api.base.ClientBase` for the options.
+    """Calls TikTok's API; see :class:`~airflow_provider_tiktok.api.core.base.ClientBase` for the options.
 
     Use as a context manager (or call :meth:`close`) to release pooled connections.
     """

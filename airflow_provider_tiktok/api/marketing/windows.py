@@ -26,7 +26,7 @@ from typing import Any
 import pendulum
 
 from airflow_provider_tiktok.api import spec
-from airflow_provider_tiktok.api.errors import TikTokValidationError
+from airflow_provider_tiktok.api.core.errors import TikTokValidationError
 
 
 @dataclass(frozen=True, order=True)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from airflow_provider_tiktok.api import spec
-from airflow_provider_tiktok.api.call import ApiCall
-from airflow_provider_tiktok.api.errors import TikTokValidationError
+from airflow_provider_tiktok.api.core.call import ApiCall
+from airflow_provider_tiktok.api.core.errors import TikTokValidationError
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Users hand parameters over as Python lists, JSON strings (templated fields render to strings) or
 comma-separated text; these functions accept all three and raise
-:class:`~airflow_provider_tiktok.api.errors.TikTokValidationError` naming the parameter to fix.
+:class:`~airflow_provider_tiktok.api.core.errors.TikTokValidationError` naming the parameter to fix.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from airflow_provider_tiktok.api import spec
-from airflow_provider_tiktok.api.errors import TikTokValidationError
+from airflow_provider_tiktok.api.core.errors import TikTokValidationError
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
 _ID_RE = re.compile(r"^\d{1,32}$")

@@ -2,7 +2,7 @@
 
 An :class:`ApiCall` says *what* to send (method, path, parameters, body) and how to read the answer.
 :func:`prepare` turns it into URL, headers and body; :func:`decode_business` / :func:`decode_login_kit`
-turn the HTTP answer into data or a typed :class:`~airflow_provider_tiktok.api.errors.TikTokError`.
+turn the HTTP answer into data or a typed :class:`~airflow_provider_tiktok.api.core.errors.TikTokError`.
 Both clients share these functions, so request building, envelope parsing and the error taxonomy
 cannot drift apart.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
 from airflow_provider_tiktok.api import spec
-from airflow_provider_tiktok.api.errors import (
+from airflow_provider_tiktok.api.core.errors import (
     TikTokError,
     TikTokHTTPError,
     TikTokOAuthError,
@@ -24,7 +24,7 @@ from airflow_provider_tiktok.api.errors import (
     TikTokValidationError,
     error_class_for_code,
 )
-from airflow_provider_tiktok.api.redact import Redactor
+from airflow_provider_tiktok.api.core.redact import Redactor
 
 T = TypeVar("T")
 Family = Literal["business", "login_kit"]

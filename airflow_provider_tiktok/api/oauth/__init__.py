@@ -1,6 +1,6 @@
 """OAuth flows of TikTok's three API families (Marketing API, Accounts API, Login Kit).
 
-Each request function returns an :class:`~airflow_provider_tiktok.api.call.ApiCall`; run it with the
+Each request function returns an :class:`~airflow_provider_tiktok.api.core.call.ApiCall`; run it with the
 sync or async client. None of them needs an access-token header (app credentials travel in the body).
 The family-specific builders live in :mod:`.oauth_marketing`, :mod:`.oauth_accounts` and
 :mod:`.oauth_login_kit`; this module re-exports them and adds family-agnostic helpers used by the
@@ -20,21 +20,21 @@ from __future__ import annotations
 import shlex
 from typing import Any
 
-from airflow_provider_tiktok.api.call import ApiCall, BaseUrls
-from airflow_provider_tiktok.api.errors import (
+from airflow_provider_tiktok.api.core.call import ApiCall, BaseUrls
+from airflow_provider_tiktok.api.core.errors import (
     TikTokError,
     TikTokOAuthError,
     TikTokRefreshTokenError,
     TikTokValidationError,
 )
-from airflow_provider_tiktok.api.oauth_accounts import (
+from airflow_provider_tiktok.api.oauth.accounts import (
     accounts_authorize_url,
     accounts_refresh,
     accounts_revoke,
     accounts_token,
     accounts_token_info,
 )
-from airflow_provider_tiktok.api.oauth_flow import (
+from airflow_provider_tiktok.api.oauth.flow import (
     AuthorizationRequest,
     Callback,
     OAuthStateMismatchError,
@@ -44,14 +44,14 @@ from airflow_provider_tiktok.api.oauth_flow import (
     new_state,
     parse_callback,
 )
-from airflow_provider_tiktok.api.oauth_login_kit import (
+from airflow_provider_tiktok.api.oauth.login_kit import (
     login_kit_authorize_url,
     login_kit_client_credentials,
     login_kit_refresh,
     login_kit_revoke,
     login_kit_token,
 )
-from airflow_provider_tiktok.api.oauth_marketing import (
+from airflow_provider_tiktok.api.oauth.marketing import (
     marketing_access_token,
     marketing_authorize_url,
     marketing_revoke_token,

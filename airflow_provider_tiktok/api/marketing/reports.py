@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from airflow_provider_tiktok.api import spec
-from airflow_provider_tiktok.api.call import ApiCall
-from airflow_provider_tiktok.api.errors import TikTokValidationError
-from airflow_provider_tiktok.api.params import normalize_filtering, parse_advertiser_ids, parse_field_list
-from airflow_provider_tiktok.api.status import ReportTaskState
+from airflow_provider_tiktok.api.core.call import ApiCall
+from airflow_provider_tiktok.api.core.errors import TikTokValidationError
+from airflow_provider_tiktok.api.core.params import normalize_filtering, parse_advertiser_ids, parse_field_list
+from airflow_provider_tiktok.api.marketing.status import ReportTaskState
 
 #: Output formats whose download answer is JSON with a pre-signed ``download_url``.
 URL_OUTPUT_FORMATS = frozenset({"CSV_DOWNLOAD", "XLSX_DOWNLOAD"})

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from airflow_provider_tiktok import __version__
-from airflow_provider_tiktok.api.call import ApiCall, BaseUrls, PreparedRequest, prepare, redacted_url
-from airflow_provider_tiktok.api.errors import TikTokAuthError, TikTokTokenExpiredError
-from airflow_provider_tiktok.api.redact import Redactor, install_http_log_filter, is_sensitive_key
-from airflow_provider_tiktok.api.retry import Pacer, RetryPolicy, Timeouts
+from airflow_provider_tiktok.api.core.call import ApiCall, BaseUrls, PreparedRequest, prepare, redacted_url
+from airflow_provider_tiktok.api.core.errors import TikTokAuthError, TikTokTokenExpiredError
+from airflow_provider_tiktok.api.core.redact import Redactor, install_http_log_filter, is_sensitive_key
+from airflow_provider_tiktok.api.core.retry import Pacer, RetryPolicy, Timeouts
 
 log = logging.getLogger("airflow_provider_tiktok.api")
 

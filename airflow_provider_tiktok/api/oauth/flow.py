@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from airflow_provider_tiktok.api.errors import TikTokError, TikTokOAuthError, TikTokValidationError
+from airflow_provider_tiktok.api.core.errors import TikTokError, TikTokOAuthError, TikTokValidationError
 
 #: Characters TikTok allows in a PKCE ``code_verifier`` (RFC 7636 unreserved set).
 _VERIFIER_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"

@@ -1,4 +1,4 @@
-"""Asynchronous twin of :class:`~airflow_provider_tiktok.api.client.TikTokClient` on ``httpx``.
+"""Asynchronous twin of :class:`~airflow_provider_tiktok.api.core.client.TikTokClient` on ``httpx``.
 
 Used by triggers. It shares request building, envelope parsing, the error taxonomy, the retry policy
 and pacing with the sync client; only the transport differs. Create it inside the coroutine that
@@ -14,9 +14,9 @@ from typing import Any, TypeVar
 
 import httpx
 
-from airflow_provider_tiktok.api.base import ClientBase
-from airflow_provider_tiktok.api.call import ApiCall, decode
-from airflow_provider_tiktok.api.errors import TikTokError, TikTokTransportError
+from airflow_provider_tiktok.api.core.base import ClientBase
+from airflow_provider_tiktok.api.core.call import ApiCall, decode
+from airflow_provider_tiktok.api.core.errors import TikTokError, TikTokTransportError
 
 T = TypeVar("T")
 
@@ -35,7 +35,7 @@ def shared_ssl_context() -> ssl.SSLContext:
 
 
 class AsyncTikTokClient(ClientBase):
-    """Async TikTok client; see :class:`~airflow_provider_tiktok.api.base.ClientBase` for the options."""
+    """Async TikTok client; see :class:`~airflow_provider_tiktok.api.core.base.ClientBase` for the options."""
 
     def __init__(self, *, http_client: httpx.AsyncClient | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)

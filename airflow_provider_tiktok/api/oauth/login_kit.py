@@ -1,7 +1,7 @@
 """Login Kit v2 (TikTok for Developers) OAuth on ``open.tiktokapis.com``.
 
 Form-encoded requests, top-level JSON answers, errors as ``{error, error_description, log_id}``
-(:class:`~airflow_provider_tiktok.api.errors.TikTokOAuthError`). Desktop apps (the CLI's loopback
+(:class:`~airflow_provider_tiktok.api.core.errors.TikTokOAuthError`). Desktop apps (the CLI's loopback
 redirect) use PKCE with a **hex** SHA-256 ``code_challenge``.
 """
 
@@ -11,9 +11,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from airflow_provider_tiktok.api import spec
-from airflow_provider_tiktok.api.call import ApiCall, BaseUrls
-from airflow_provider_tiktok.api.oauth_flow import TokenSet
-from airflow_provider_tiktok.api.oauth_flow import require_values as _require
+from airflow_provider_tiktok.api.core.call import ApiCall, BaseUrls
+from airflow_provider_tiktok.api.oauth.flow import TokenSet
+from airflow_provider_tiktok.api.oauth.flow import require_values as _require
 
 DEFAULT_SCOPE = "user.info.basic"
 

@@ -10,9 +10,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from airflow_provider_tiktok.api import spec
-from airflow_provider_tiktok.api.call import ApiCall
-from airflow_provider_tiktok.api.errors import TikTokValidationError
-from airflow_provider_tiktok.api.typing_rows import type_metric
+from airflow_provider_tiktok.api.core.call import ApiCall
+from airflow_provider_tiktok.api.core.errors import TikTokValidationError
+from airflow_provider_tiktok.api.marketing.typing_rows import type_metric
 
 #: Lifetime (profile) fields, returned at the top level of ``data``.
 PROFILE_FIELDS = ("is_business_account", "profile_image", "username", "profile_deep_link", "display_name",

@@ -1,7 +1,7 @@
 """Synchronous reports: ``GET /report/integrated/get/`` request model, validation and page reader.
 
 :class:`SyncReportRequest` holds every parameter of the endpoint and validates it before any HTTP
-call. :class:`SyncReportReader` runs it on a :class:`~airflow_provider_tiktok.api.client.TikTokClient`:
+call. :class:`SyncReportReader` runs it on a :class:`~airflow_provider_tiktok.api.core.client.TikTokClient`:
 
 * the window is cut into chunks the endpoint accepts (30 days with ``stat_time_day``, 1 day with
   ``stat_time_hour``, 365 days without a time dimension);
@@ -24,16 +24,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from airflow_provider_tiktok.api import spec
-from airflow_provider_tiktok.api.call import ApiCall
-from airflow_provider_tiktok.api.client import TikTokClient
-from airflow_provider_tiktok.api.errors import (
+from airflow_provider_tiktok.api.core.call import ApiCall
+from airflow_provider_tiktok.api.core.client import TikTokClient
+from airflow_provider_tiktok.api.core.errors import (
     TikTokQueryTooLargeError,
     TikTokRowCountError,
     TikTokTransportError,
     TikTokValidationError,
 )
-from airflow_provider_tiktok.api.params import check_enum, check_id, normalize_filtering, parse_field_list
-from airflow_provider_tiktok.api.windows import ReportWindow, chunk_window, max_days_for
+from airflow_provider_tiktok.api.core.params import check_enum, check_id, normalize_filtering, parse_field_list
+from airflow_provider_tiktok.api.marketing.windows import ReportWindow, chunk_window, max_days_for
 
 log = logging.getLogger(__name__)
 

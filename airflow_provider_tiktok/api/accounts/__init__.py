@@ -1,0 +1,1 @@
+"""Accounts API: TikTok business accounts."""

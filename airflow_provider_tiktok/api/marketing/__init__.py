@@ -1,0 +1,1 @@
+"""Marketing API: async report tasks, synchronous reports, advertisers."""
