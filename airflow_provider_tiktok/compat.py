@@ -1,31 +1,23 @@
-"""Imports that moved between Airflow 3.1 and 3.2+ (the provider supports 3.1 to 3.3)."""
+"""Airflow names that moved between 3.1 and 3.2+, through ``apache-airflow-providers-common-compat``.
+
+The common-compat provider (installed with Airflow 3) resolves each name from ``airflow.sdk`` where it
+exists and from its older home otherwise; this module only adds :func:`default_deferrable`.
+"""
 
 from __future__ import annotations
 
-try:  # Airflow >= 3.2
-    from airflow.sdk import conf
-except ImportError:  # pragma: no cover - Airflow 3.1
-    from airflow.configuration import conf  # type: ignore[no-redef]
-
-try:  # Airflow >= 3.2
-    from airflow.sdk.exceptions import (
-        AirflowException,
-        AirflowFailException,
-        AirflowSensorTimeout,
-        AirflowSkipException,
-    )
-except ImportError:  # pragma: no cover - Airflow 3.1
-    from airflow.exceptions import (  # type: ignore[no-redef]
-        AirflowException,
-        AirflowFailException,
-        AirflowSensorTimeout,
-        AirflowSkipException,
-    )
+from airflow.providers.common.compat.sdk import (
+    AirflowException,
+    AirflowFailException,
+    AirflowSensorTimeout,
+    AirflowSkipException,
+    conf,
+)
 
 
 def default_deferrable() -> bool:
     """``[operators] default_deferrable``: the default of every ``deferrable`` argument."""
-    return conf.getboolean("operators", "default_deferrable", fallback=False)
+    return bool(conf.getboolean("operators", "default_deferrable", fallback=False))
 
 
 __all__ = [

@@ -13,18 +13,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from airflow.sdk import BaseOperator
-
-from airflow_provider_tiktok.api.core.errors import TikTokError
+from airflow_provider_tiktok.api.core.errors import TikTokValidationError
+from airflow_provider_tiktok.api.core.params import parse_advertiser_ids
 from airflow_provider_tiktok.compat import AirflowFailException
-from airflow_provider_tiktok.connection import DEFAULT_CONN_ID, parse_advertiser_ids
-from airflow_provider_tiktok.hooks.tiktok import TikTokHook
-from airflow_provider_tiktok.utils.failures import fail_or_raise
+from airflow_provider_tiktok.operators.base import TikTokBaseOperator, is_templated
 
 RETURN_AS = ("ids", "records")
 
 
-class TikTokListAdvertisersOperator(BaseOperator):
+class TikTokListAdvertisersOperator(TikTokBaseOperator):
     """List the advertisers the connection's token is authorized for (``GET /oauth2/advertiser/get/``).
 
     :param tiktok_conn_id: a Marketing API ``tiktok`` connection (needs app id, app secret, access token).
@@ -37,31 +34,26 @@ class TikTokListAdvertisersOperator(BaseOperator):
     :param fail_on_missing: fail when an allow-listed id is not authorized.
     """
 
-    template_fields: Sequence[str] = ("allow_list",)
-    ui_color = "#fe2c55"
+    template_fields: Sequence[str] = ("allow_list", "tiktok_conn_id")
 
-    def __init__(self, *, tiktok_conn_id: str = DEFAULT_CONN_ID, allow_list: Any = None, return_as: str = "ids",
-                 fail_on_missing: bool = False, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *, allow_list: Any = None, return_as: str = "ids", fail_on_missing: bool = False,
+                 **kwargs: Any) -> None:
         if return_as not in RETURN_AS:
-            raise ValueError(f"return_as must be one of {RETURN_AS}, got {return_as!r}")
-        self.tiktok_conn_id = tiktok_conn_id
+            raise TikTokValidationError(f"return_as must be one of {RETURN_AS}, got {return_as!r}")
+        if not is_templated(allow_list):
+            parse_advertiser_ids(allow_list, what="allow_list")
+        super().__init__(**kwargs)
         self.allow_list = allow_list
         self.return_as = return_as
         self.fail_on_missing = fail_on_missing
 
-    def execute(self, context: Any) -> list[Any]:
-        try:
-            wanted = parse_advertiser_ids(self.allow_list, what="allow_list")
-        except TikTokError as exc:
-            raise fail_or_raise(exc, "TikTokListAdvertisersOperator") from exc
-        hook = TikTokHook(tiktok_conn_id=self.tiktok_conn_id)
-        try:
-            advertisers = hook.get_authorized_advertisers()
-        except TikTokError as exc:
-            raise fail_or_raise(exc, f"Listing the advertisers of connection {self.tiktok_conn_id!r}") from exc
-        finally:
-            hook.close()
+    @property
+    def subject(self) -> str:
+        return f"Listing the advertisers of connection {self.tiktok_conn_id!r}"
+
+    def run(self, context: Any) -> list[Any]:
+        wanted = parse_advertiser_ids(self.allow_list, what="allow_list")
+        advertisers = self.hook.get_authorized_advertisers()
         records = [a.as_dict() for a in advertisers]
         self.log.info("The token can access %d advertiser(s)", len(records))
         if wanted:

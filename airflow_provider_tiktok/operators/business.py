@@ -5,7 +5,7 @@ Example::
     TikTokBusinessAccountMetricsOperator(
         task_id="account_metrics",
         tiktok_conn_id="tiktok_accounts",                    # api_family = accounts
-        date_from="{{ macros.ds_add(ds, -7) }}", date_to="{{ macros.ds_add(ds, -1) }}",
+        report_start_date="{{ macros.ds_add(ds, -7) }}", report_end_date="{{ macros.ds_add(ds, -1) }}",
         destination="s3://bucket/tiktok/account/{{ ds }}.jsonl",
     )
 
@@ -19,14 +19,12 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from airflow.sdk import BaseOperator
-
 from airflow_provider_tiktok.api.accounts import business
-from airflow_provider_tiktok.api.core.errors import TikTokError, TikTokValidationError
-from airflow_provider_tiktok.connection import DEFAULT_CONN_ID
-from airflow_provider_tiktok.hooks.tiktok import TikTokHook
-from airflow_provider_tiktok.utils.failures import fail_or_raise
-from airflow_provider_tiktok.utils.storage import JsonLinesSink, atomic_write, resolve_destination
+from airflow_provider_tiktok.api.core.errors import TikTokValidationError
+from airflow_provider_tiktok.operators.base import TikTokBaseOperator
+from airflow_provider_tiktok.operators.report_download import outlet_assets
+from airflow_provider_tiktok.operators.results import write_result
+from airflow_provider_tiktok.utils.storage import JsonLinesSink, atomic_write, check_compression, resolve_destination
 
 
 def _utc_date(value: Any, name: str) -> dt.date | None:
@@ -42,74 +40,71 @@ def _utc_date(value: Any, name: str) -> dt.date | None:
         raise TikTokValidationError(f"{name} must be a date YYYY-MM-DD (UTC), got {value!r}") from None
 
 
-class TikTokBusinessAccountMetricsOperator(BaseOperator):
+class TikTokBusinessAccountMetricsOperator(TikTokBaseOperator):
     """Fetch ``GET /business/get/`` for one TikTok business account and write typed JSONL.
 
     :param tiktok_conn_id: an Accounts API ``tiktok`` connection (``airflow-tiktok auth login --family accounts``).
     :param business_id: the account's ``open_id``; defaults to the connection's Business ID (templated).
-    :param date_from: first day, ``YYYY-MM-DD`` in UTC (templated); default ``date_to`` - 6 days.
-    :param date_to: last day, UTC (templated); default yesterday (UTC). The window holds at most 60 days
-        and may start at most 60 days ago.
+    :param report_start_date: first day, ``YYYY-MM-DD`` in UTC (templated); default ``report_end_date`` - 6 days.
+    :param report_end_date: last day, UTC (templated); default yesterday (UTC). The window holds at most
+        60 days and may start at most 60 days ago.
     :param fields: profile and daily fields (see :mod:`airflow_provider_tiktok.api.accounts.business`).
     :param destination: ``ObjectStoragePath`` or URI of the JSONL file (templated); written atomically.
     :param destination_conn_id: Airflow connection of the object store.
     :param compression: ``None`` or ``"gzip"``.
+    :param emit_asset: declare the (non-templated) destination as an outlet ``Asset``.
 
     Each line is one day: ``business_id``, ``date``, the daily metrics (numbers, or ``null`` when TikTok
-    has none), then the requested profile fields as of the run. Returns ``{path, rows, date_from, date_to}``.
+    has none), then the requested profile fields as of the run. Returns the shared result schema
+    (:mod:`airflow_provider_tiktok.operators.results`) plus ``business_id``.
     """
 
-    template_fields: Sequence[str] = ("business_id", "date_from", "date_to", "destination")
+    template_fields: Sequence[str] = ("business_id", "report_start_date", "report_end_date", "destination",
+                                      "tiktok_conn_id")
     ui_color = "#25f4ee"
 
-    def __init__(self, *, destination: Any, tiktok_conn_id: str = DEFAULT_CONN_ID, business_id: str | None = None,
-                 date_from: Any = None, date_to: Any = None, fields: Sequence[str] = business.DEFAULT_FIELDS,
-                 destination_conn_id: str | None = None, compression: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, *, destination: Any, business_id: str | None = None, report_start_date: Any = None,
+                 report_end_date: Any = None, fields: Sequence[str] = business.DEFAULT_FIELDS,
+                 destination_conn_id: str | None = None, compression: str | None = None, emit_asset: bool = False,
+                 **kwargs: Any) -> None:
+        check_compression(compression)
+        self_fields = business.check_fields(fields)
+        assets = outlet_assets(destination, destination_conn_id, emit_asset)
+        if assets:
+            kwargs.setdefault("outlets", assets)
         super().__init__(**kwargs)
-        self.tiktok_conn_id = tiktok_conn_id
         self.business_id = business_id
-        self.date_from = date_from
-        self.date_to = date_to
-        self.fields = business.check_fields(fields)
+        self.report_start_date = report_start_date
+        self.report_end_date = report_end_date
+        self.fields = self_fields
         self.destination = destination
         self.destination_conn_id = destination_conn_id
-        if compression not in (None, "gzip"):
-            raise ValueError(f"compression must be None or 'gzip', got {compression!r}")
         self.compression = compression
 
+    @property
+    def subject(self) -> str:
+        return f"Business account metrics ({self.tiktok_conn_id})"
+
     def window(self, today: dt.date) -> tuple[dt.date, dt.date]:
-        end = _utc_date(self.date_to, "date_to") or today - dt.timedelta(days=1)
-        start = _utc_date(self.date_from, "date_from") or end - dt.timedelta(days=6)
+        end = _utc_date(self.report_end_date, "report_end_date") or today - dt.timedelta(days=1)
+        start = _utc_date(self.report_start_date, "report_start_date") or end - dt.timedelta(days=6)
         business.check_window(start, end, today)
         return start, end
 
-    def execute(self, context: Any) -> dict[str, Any]:
-        hook = TikTokHook(tiktok_conn_id=self.tiktok_conn_id)
-        try:
-            today = dt.datetime.now(dt.timezone.utc).date()
-            start, end = self.window(today)
-            config = hook.config
-            if config.api_family != "accounts":
-                raise TikTokValidationError(
-                    f"connection {self.tiktok_conn_id!r} has API family {config.api_family!r}; /business/get/ needs "
-                    "an Accounts API connection (airflow-tiktok auth login --family accounts)")
-            business_id = self.business_id or config.business_id
-            if not business_id:
-                raise TikTokValidationError(
-                    f"no business_id given and connection {self.tiktok_conn_id!r} has no 'Business ID' (open_id)")
-            path = resolve_destination(self.destination, conn_id=self.destination_conn_id)
-            self.log.info("Fetching /business/get/ for %s, %s..%s (UTC), %d field(s)", business_id, start, end,
-                          len(self.fields))
-            data = hook.call(business.business_get(business_id, start, end, self.fields))
-            records = business.business_records(data, business_id, self.fields)
-            with atomic_write(path, compression=self.compression) as sink:
-                JsonLinesSink(sink).write_rows(records)
-        except TikTokError as exc:
-            raise fail_or_raise(exc, f"Business account metrics ({self.tiktok_conn_id})") from exc
-        finally:
-            hook.close()
+    def run(self, context: Any) -> dict[str, Any]:
+        today = dt.datetime.now(dt.timezone.utc).date()
+        start, end = self.window(today)
+        business_id = self.hook.resolve_business_id(self.business_id)
+        path = resolve_destination(self.destination, conn_id=self.destination_conn_id)
+        self.log.info("Fetching /business/get/ for %s, %s..%s (UTC), %d field(s)", business_id, start, end,
+                      len(self.fields))
+        records = self.hook.get_business_account(business_id, start, end, self.fields)
+        with atomic_write(path, compression=self.compression) as sink:
+            JsonLinesSink(sink).write_rows(records)
         self.log.info("Wrote %d row(s) to %s", len(records), path)
-        return {"path": str(path), "rows": len(records), "date_from": start.isoformat(), "date_to": end.isoformat()}
+        return write_result(uri=path, rows=len(records), bytes=sink.bytes_stored, bytes_uncompressed=sink.bytes_in,
+                            format="jsonl", compression=self.compression, start_date=start.isoformat(),
+                            end_date=end.isoformat(), business_id=business_id)
 
 
 __all__ = ["TikTokBusinessAccountMetricsOperator"]

@@ -1,322 +1,297 @@
 """Operators for TikTok's async report tasks: create, check, cancel, and run (create → wait → download).
 
+The request: every field of :class:`~airflow_provider_tiktok.api.marketing.reports.ReportTaskRequest`
+is a keyword argument of the create and run operators, with the dates spelled ``report_start_date`` /
+``report_end_date`` (``start_date`` / ``end_date`` belong to Airflow). All of them are templated (kept
+together in the ``request_params`` template field); static values are checked while the DAG is parsed,
+rendered ones before any HTTP call, by the one request model.
+
 The download operator lives in :mod:`airflow_provider_tiktok.operators.report_download`; the sensor in
 :mod:`airflow_provider_tiktok.sensors.report_task`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Sequence
 from typing import Any
 
-from airflow.sdk import BaseOperator
-
 from airflow_provider_tiktok.api.core.errors import TikTokError
+from airflow_provider_tiktok.api.core.params import normalize_enum
 from airflow_provider_tiktok.api.marketing import reports
 from airflow_provider_tiktok.compat import AirflowFailException, AirflowSensorTimeout, default_deferrable
-from airflow_provider_tiktok.connection import DEFAULT_CONN_ID
 from airflow_provider_tiktok.operators._report_common import (
     DEFAULT_POLL_INTERVAL,
     DEFAULT_TIMEOUT,
     ReportTaskMemo,
     cancel_quietly,
-    check_once,
-    fail_fast,
     is_reusable,
-    raise_for_event,
     raise_for_state,
-    wait_for_task,
 )
-from airflow_provider_tiktok.operators.report_download import TikTokDownloadReportOperator, run_download
+from airflow_provider_tiktok.operators.base import TikTokBaseOperator, check_positive, is_templated
+from airflow_provider_tiktok.operators.report_download import download_result, outlet_assets
+from airflow_provider_tiktok.triggers.events import ReportTaskEvent
 from airflow_provider_tiktok.triggers.report_task import TikTokReportTaskTrigger
 from airflow_provider_tiktok.utils.storage import check_compression, resolve_destination
 
-#: ``report/task/create`` parameters that may hold Jinja templates (ids and dates).
-REQUEST_TEMPLATE_FIELDS = ("advertiser_id", "advertiser_ids", "report_start_date", "report_end_date")
-#: The other optional ``report/task/create`` parameters (keyword arguments of the operators).
-REQUEST_PARAMS = frozenset({*REQUEST_TEMPLATE_FIELDS, "data_level", "service_type", "metrics", "query_lifetime",
-                            "filtering", "order_field", "order_type", "output_format", "file_name",
-                            "enable_report_title_translation"})
+#: Operator keyword -> request model field, where Airflow already owns the model's name.
+RENAMED = {"report_start_date": "start_date", "report_end_date": "end_date"}
+#: Every request keyword the operators take.
+REQUEST_KEYWORDS = frozenset(
+    ({f.name for f in dataclasses.fields(reports.ReportTaskRequest)} - set(RENAMED.values())) | set(RENAMED))
 
 
-def _hook(conn_id: str) -> Any:
-    from airflow_provider_tiktok.hooks.tiktok import TikTokHook
-
-    return TikTokHook(tiktok_conn_id=conn_id)
-
-
-class _ReportRequestMixin:
-    """Holds every ``/report/task/create/`` parameter; checks the static ones at DAG parse time."""
-
-    def _init_request(self, *, report_type: str, dimensions: Sequence[str], advertiser_id: Any = None,
-                      advertiser_ids: Any = None, data_level: str | None = None, service_type: str | None = None,
-                      metrics: Sequence[str] | None = None, report_start_date: Any = None,
-                      report_end_date: Any = None, query_lifetime: bool = False, filtering: Any = None,
-                      order_field: str | None = None, order_type: str | None = None,
-                      output_format: str = "CSV_STRING", file_name: str | None = None,
-                      enable_report_title_translation: bool = False) -> None:
-        opts = reports.check_report_options(
-            report_type=report_type, dimensions=dimensions, data_level=data_level, service_type=service_type,
-            output_format=output_format, metrics=metrics, order_type=order_type, filtering=filtering,
-            file_name=file_name, query_lifetime=query_lifetime)
-        if isinstance(advertiser_ids, (list, tuple)) and not any("{{" in str(i) for i in advertiser_ids):
-            reports.check_advertiser_ids(advertiser_ids, opts["report_type"])
-        self.report_type, self.dimensions, self.data_level = report_type, dimensions, data_level
-        self.advertiser_id, self.advertiser_ids = advertiser_id, advertiser_ids
-        self.service_type, self.metrics, self.query_lifetime = service_type, metrics, query_lifetime
-        self.report_start_date, self.report_end_date = report_start_date, report_end_date
-        self.filtering, self.order_field, self.order_type = filtering, order_field, order_type
-        self.output_format, self.file_name = output_format, file_name
-        self.enable_report_title_translation = enable_report_title_translation
-
-    def build_request(self) -> reports.ReportTaskRequest:
-        """The validated request from the rendered fields (raises before any HTTP call)."""
-        return reports.ReportTaskRequest(
-            report_type=self.report_type, dimensions=self.dimensions, advertiser_id=self.advertiser_id or None,
-            advertiser_ids=self.advertiser_ids or None, data_level=self.data_level, service_type=self.service_type,
-            metrics=self.metrics, start_date=self.report_start_date, end_date=self.report_end_date,
-            query_lifetime=self.query_lifetime, filtering=self.filtering, order_field=self.order_field,
-            order_type=self.order_type, output_format=self.output_format, file_name=self.file_name,
-            enable_report_title_translation=self.enable_report_title_translation)
+def split_request(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Pop the request keywords out of ``kwargs`` (the rest goes to ``BaseOperator``)."""
+    return {key: kwargs.pop(key) for key in list(kwargs) if key in REQUEST_KEYWORDS}
 
 
-def _describe(request: reports.ReportTaskRequest, task_id: str) -> dict[str, Any]:
+def check_static_request(params: dict[str, Any]) -> None:
+    """Parse-time check of the request values that hold no template (the model's own rules)."""
+    static = {k: v for k, v in params.items() if not _holds_template(v)}
+    options = ("report_type", "dimensions", "data_level", "service_type", "output_format", "metrics", "order_type",
+               "filtering", "file_name", "query_lifetime")
+    if all(k in static for k in options if k in params):  # the combination can only be checked complete
+        opts = reports.check_report_options(**{k: static[k] for k in options if k in static})
+        if "advertiser_ids" in static:
+            reports.check_advertiser_ids(static["advertiser_ids"], opts["report_type"])
+    else:
+        for name, allowed in reports.ENUM_OPTIONS.items():
+            if name in static:
+                normalize_enum(static[name], allowed, name)
+    if "report_start_date" in static and "report_end_date" in static:
+        reports.check_date_range(static["report_start_date"], static["report_end_date"],
+                                 query_lifetime=bool(static.get("query_lifetime")), names=tuple(RENAMED))
+
+
+def _holds_template(value: Any) -> bool:
+    if isinstance(value, (list, tuple)):
+        return any(_holds_template(v) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_template(v) for v in value.values())
+    return is_templated(value)
+
+
+def build_request(params: dict[str, Any]) -> reports.ReportTaskRequest:
+    """The validated request from rendered operator keywords (errors name the operator's keywords)."""
+    reports.check_date_range(params.get("report_start_date"), params.get("report_end_date"),
+                             query_lifetime=bool(params.get("query_lifetime")), names=tuple(RENAMED))
+    fields = {RENAMED.get(k, k): v for k, v in params.items()}
+    for key in ("advertiser_id", "advertiser_ids"):
+        if fields.get(key) in ("", [], ()):
+            fields[key] = None
+    return reports.ReportTaskRequest(**fields)
+
+
+def describe(request: reports.ReportTaskRequest, report_task_id: str) -> dict[str, Any]:
+    """The create operator's result (and what the run operator remembers)."""
     start, end = request.date_range
-    return {"task_id": task_id, "advertiser_id": request.primary_advertiser_id,
+    return {"report_task_id": report_task_id, "advertiser_id": request.primary_advertiser_id,
             "advertiser_ids": request.advertiser_id_list, "start_date": start, "end_date": end,
-            "report_type": request.report_type.upper(), "output_format": request.normalised_output_format}
+            "report_type": request.report_type, "output_format": request.output_format}
 
 
 def _push_ids(context: Any, info: dict[str, Any]) -> None:
     ti = context["ti"]
-    ti.xcom_push(key="report_task_id", value=info["task_id"])
+    ti.xcom_push(key="report_task_id", value=info["report_task_id"])
     ti.xcom_push(key="advertiser_id", value=info["advertiser_id"])
 
 
-def _create(hook: Any, request: reports.ReportTaskRequest) -> str:
-    try:
-        return hook.call(reports.create_task(request))  # type: ignore[no-any-return]
-    except TikTokError as exc:
-        raise fail_fast(exc) from exc
+class _ReportRequestOperator(TikTokBaseOperator):
+    """Holds the report request keywords (templated, checked at parse time)."""
+
+    def __init__(self, *, report_type: str, dimensions: Sequence[str], **kwargs: Any) -> None:
+        params = {"report_type": report_type, "dimensions": dimensions, **split_request(kwargs)}
+        check_static_request(params)
+        super().__init__(**kwargs)
+        self.request_params = params
+
+    def build_request(self) -> reports.ReportTaskRequest:
+        return build_request(self.request_params)
 
 
-class TikTokCreateReportTaskOperator(_ReportRequestMixin, BaseOperator):
+class TikTokCreateReportTaskOperator(_ReportRequestOperator):
     """Create a TikTok async report task (``POST /report/task/create/``); does not wait.
 
-    Parameters are TikTok's (see :class:`~airflow_provider_tiktok.api.marketing.reports.ReportTaskRequest`); the
-    dates are ``report_start_date`` / ``report_end_date`` (``YYYY-MM-DD``, inclusive; templated) because
-    ``start_date`` / ``end_date`` belong to Airflow. ``advertiser_id`` / ``advertiser_ids`` are templated.
-    ``enable_report_title_translation`` defaults to ``False`` so the CSV header holds field names.
+    Takes the request keywords (module docstring); ``enable_report_title_translation`` defaults to
+    ``False`` so the CSV header holds field names.
 
-    Returns (XCom) ``{task_id, advertiser_id, advertiser_ids, start_date, end_date, report_type,
+    Returns (XCom) ``{report_task_id, advertiser_id, advertiser_ids, start_date, end_date, report_type,
     output_format}`` and pushes keys ``report_task_id`` / ``advertiser_id``.
     """
 
-    template_fields: Sequence[str] = (*REQUEST_TEMPLATE_FIELDS, "tiktok_conn_id")
-    ui_color = "#fe2c55"
+    template_fields: Sequence[str] = ("request_params", "tiktok_conn_id")
 
-    def __init__(self, *, report_type: str, dimensions: Sequence[str], tiktok_conn_id: str = DEFAULT_CONN_ID,
-                 advertiser_id: Any = None, advertiser_ids: Any = None, data_level: str | None = None,
-                 service_type: str | None = None, metrics: Sequence[str] | None = None,
-                 report_start_date: Any = None, report_end_date: Any = None, query_lifetime: bool = False,
-                 filtering: Any = None, order_field: str | None = None, order_type: str | None = None,
-                 output_format: str = "CSV_STRING", file_name: str | None = None,
-                 enable_report_title_translation: bool = False, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._init_request(
-            report_type=report_type, dimensions=dimensions, advertiser_id=advertiser_id,
-            advertiser_ids=advertiser_ids, data_level=data_level, service_type=service_type, metrics=metrics,
-            report_start_date=report_start_date, report_end_date=report_end_date, query_lifetime=query_lifetime,
-            filtering=filtering, order_field=order_field, order_type=order_type, output_format=output_format,
-            file_name=file_name, enable_report_title_translation=enable_report_title_translation)
-        self.tiktok_conn_id = tiktok_conn_id
-
-    def execute(self, context: Any) -> dict[str, Any]:
+    def run(self, context: Any) -> dict[str, Any]:
         request = self.build_request()
-        task_id = _create(_hook(self.tiktok_conn_id), request)
-        info = _describe(request, task_id)
+        info = describe(request, self.hook.create_report_task(request))
         _push_ids(context, info)
-        self.log.info("Created TikTok report task %s for advertiser(s) %s", task_id, info["advertiser_ids"])
+        self.log.info("Created TikTok report task %s for advertiser(s) %s", info["report_task_id"],
+                      info["advertiser_ids"])
         return info
 
 
-class _TaskIdsMixin:
+class _ReportTaskIdsOperator(TikTokBaseOperator):
     template_fields: Sequence[str] = ("report_task_id", "advertiser_id", "tiktok_conn_id")
 
-    def _init_ids(self, report_task_id: str, advertiser_id: str, tiktok_conn_id: str) -> None:
-        self.report_task_id, self.advertiser_id, self.tiktok_conn_id = report_task_id, advertiser_id, tiktok_conn_id
+    def __init__(self, *, report_task_id: str, advertiser_id: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.report_task_id, self.advertiser_id = report_task_id, advertiser_id
 
 
-class TikTokCheckReportTaskOperator(_TaskIdsMixin, BaseOperator):
+class TikTokCheckReportTaskOperator(_ReportTaskIdsOperator):
     """One ``/report/task/check/`` call; returns the status string (XCom).
 
     Fails without Airflow retries when the task is ``FAILED`` (with TikTok's message) or ``CANCELED``.
     """
 
-    def __init__(self, *, report_task_id: str, advertiser_id: str, tiktok_conn_id: str = DEFAULT_CONN_ID,
-                 **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._init_ids(report_task_id, advertiser_id, tiktok_conn_id)
-
-    def execute(self, context: Any) -> str:
-        state = check_once(_hook(self.tiktok_conn_id), str(self.report_task_id), str(self.advertiser_id))
+    def run(self, context: Any) -> str:
+        state = self.hook.get_report_task_state(str(self.report_task_id), str(self.advertiser_id))
         self.log.info("%s", state.describe())
         raise_for_state(state)
         return state.status.value
 
 
-class TikTokCancelReportTaskOperator(_TaskIdsMixin, BaseOperator):
+class TikTokCancelReportTaskOperator(_ReportTaskIdsOperator):
     """Cancel a ``QUEUING`` / ``PROCESSING`` report task (``POST /report/task/cancel/``); returns the status."""
 
-    def __init__(self, *, report_task_id: str, advertiser_id: str, tiktok_conn_id: str = DEFAULT_CONN_ID,
-                 **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self._init_ids(report_task_id, advertiser_id, tiktok_conn_id)
-
-    def execute(self, context: Any) -> str:
-        try:
-            status = _hook(self.tiktok_conn_id).call(
-                reports.cancel_task(str(self.report_task_id), str(self.advertiser_id)))
-        except TikTokError as exc:
-            raise fail_fast(exc) from exc
+    def run(self, context: Any) -> str:
+        status = self.hook.cancel_report_task(str(self.report_task_id), str(self.advertiser_id))
         self.log.info("TikTok report task %s is now %s", self.report_task_id, status)
         return str(status)
 
 
-class TikTokRunReportOperator(_ReportRequestMixin, BaseOperator):
+class TikTokRunReportOperator(_ReportRequestOperator):
     """Create a report task, wait for it, and download it, in one Airflow task.
 
     Crash-safe: the TikTok task id is remembered in Airflow's per-task state store (Airflow 3.3
-    ``task_state_store``; an Airflow Variable on 3.1/3.2) before waiting, so a retry after a worker
-    crash reconnects to the same TikTok task instead of creating a duplicate. ``on_kill`` cancels it.
+    ``task_state_store``; an Airflow Variable on 3.1/3.2) before waiting, so a retry reconnects to the
+    same TikTok task instead of creating a duplicate. Only TikTok's own answer that the remembered task
+    is unusable (unknown, expired, FAILED, CANCELED) leads to a new task: a transport error or a TikTok
+    server error fails the try and keeps the remembered id. ``on_kill`` cancels the task.
 
-    Takes every :class:`TikTokCreateReportTaskOperator` parameter plus ``destination``,
-    ``destination_conn_id``, ``compression`` (as :class:`TikTokDownloadReportOperator`),
+    Takes the request keywords plus ``destination``, ``destination_conn_id``, ``compression``,
+    ``emit_asset`` (as :class:`~airflow_provider_tiktok.operators.report_download.TikTokDownloadReportOperator`),
     ``poll_interval`` (first pause between status checks, default 60 s; pauses then double up to
     ``max_poll_interval``, default 600 s), ``wait_timeout`` (default 6 h), ``cancel_on_timeout`` and
-    ``deferrable``. Returns the download result (XCom).
+    ``deferrable``. Returns the download result (the shared result schema).
     """
 
-    template_fields: Sequence[str] = (*REQUEST_TEMPLATE_FIELDS, "destination", "tiktok_conn_id")
-    ui_color = "#fe2c55"
+    template_fields: Sequence[str] = ("request_params", "destination", "tiktok_conn_id")
 
-    def __init__(self, *, report_type: str, dimensions: Sequence[str], destination: Any,
-                 tiktok_conn_id: str = DEFAULT_CONN_ID, destination_conn_id: str | None = None,
-                 compression: str | None = None, poll_interval: float = DEFAULT_POLL_INTERVAL,
-                 max_poll_interval: float | None = None,
-                 wait_timeout: float = DEFAULT_TIMEOUT, cancel_on_timeout: bool = True,
-                 deferrable: bool = default_deferrable(), **request: Any) -> None:
-        super().__init__(**{k: v for k, v in request.items() if k not in REQUEST_PARAMS})
-        self._init_request(report_type=report_type, dimensions=dimensions,
-                           **{k: v for k, v in request.items() if k in REQUEST_PARAMS})
+    def __init__(self, *, destination: Any, destination_conn_id: str | None = None, compression: str | None = None,
+                 poll_interval: float = DEFAULT_POLL_INTERVAL, max_poll_interval: float | None = None,
+                 wait_timeout: float = DEFAULT_TIMEOUT, cancel_on_timeout: bool = True, emit_asset: bool = False,
+                 deferrable: bool = default_deferrable(), **kwargs: Any) -> None:
         check_compression(compression)
-        if not (isinstance(destination, str) and "{{" in destination):
-            resolve_destination(destination, conn_id=destination_conn_id)
+        check_positive("poll_interval", poll_interval)
+        check_positive("max_poll_interval", max_poll_interval, allow_none=True)
+        check_positive("wait_timeout", wait_timeout)
+        assets = outlet_assets(destination, destination_conn_id, emit_asset)
+        if assets:
+            kwargs.setdefault("outlets", assets)
+        super().__init__(**kwargs)
         self.destination, self.destination_conn_id, self.compression = destination, destination_conn_id, compression
-        self.tiktok_conn_id = tiktok_conn_id
         self.poll_interval, self.wait_timeout = float(poll_interval), float(wait_timeout)
         self.max_poll_interval = max_poll_interval
         self.cancel_on_timeout, self.deferrable = cancel_on_timeout, deferrable
         self._running: tuple[str, str] | None = None
 
-    def execute(self, context: Any) -> Any:
+    def run(self, context: Any) -> Any:
         request = self.build_request()
         destination = resolve_destination(self.destination, conn_id=self.destination_conn_id)
-        hook = _hook(self.tiktok_conn_id)
         memo = ReportTaskMemo(context)
-        info = self._resume(hook, memo, request)
+        info = self._resume_remembered(memo)
         if info is None:
-            info = _describe(request, _create(hook, request))
+            info = describe(request, self.hook.create_report_task(request))
             info["deadline"] = time.time() + self.wait_timeout
             memo.set(info)  # before anything waits: a crash from here on reconnects to this task
-            self.log.info("Created TikTok report task %s (remembered in %s)", info["task_id"], memo.backend)
+            self.log.info("Created TikTok report task %s (remembered in %s)", info["report_task_id"], memo.backend)
         _push_ids(context, info)
-        task_id, adv = info["task_id"], info["advertiser_id"]
+        task_id, adv = info["report_task_id"], info["advertiser_id"]
         self._running = (task_id, adv)
         deadline = float(info.get("deadline") or time.time() + self.wait_timeout)
         if self.deferrable:
-            state = check_once(hook, task_id, adv)
+            state = self.hook.get_report_task_state(task_id, adv)
             if not state.status.is_terminal:
                 self.defer(trigger=TikTokReportTaskTrigger(report_task_id=task_id, advertiser_id=adv,
                                                            deadline=deadline, poll_interval=self.poll_interval,
                                                            max_poll_interval=self.max_poll_interval,
                                                            tiktok_conn_id=self.tiktok_conn_id),
                            method_name="execute_complete")
-            self._finish_state(memo, state)
         else:
-            try:
-                wait_for_task(hook, task_id, adv, poll_interval=self.poll_interval, deadline=deadline,
-                              max_poll_interval=self.max_poll_interval)
-            except Exception as exc:
-                self._after_failure(hook, memo, task_id, adv, exc)
-                raise
-        return self._download(hook, memo, destination, info)
+            state = self.hook.wait_for_report_task(task_id, adv, poll_interval=self.poll_interval,
+                                                   deadline=deadline, max_poll_interval=self.max_poll_interval)
+        try:
+            ReportTaskEvent.from_state(state, timed_out=True).raise_for_status()
+        except Exception as exc:
+            self._after_failure(memo, task_id, adv, exc)
+            raise
+        return self._download(memo, destination, info)
 
-    def execute_complete(self, context: Any, event: dict[str, Any] | None = None) -> Any:
-        hook = _hook(self.tiktok_conn_id)
+    def resume(self, context: Any, event: dict[str, Any] | None) -> Any:
         memo = ReportTaskMemo(context)
         try:
-            raise_for_event(event)
+            parsed = ReportTaskEvent.from_payload(event)
+            parsed.raise_for_status()
         except Exception as exc:
-            self._after_failure(hook, memo, (event or {}).get("task_id"), (event or {}).get("advertiser_id"), exc)
+            payload = event if isinstance(event, dict) else {}
+            self._after_failure(memo, payload.get("report_task_id"), payload.get("advertiser_id"), exc)
             raise
-        assert event is not None
-        info = memo.get() or _describe(self.build_request(), str(event["task_id"]))
+        info = memo.get() or describe(self.build_request(), parsed.report_task_id)
         destination = resolve_destination(self.destination, conn_id=self.destination_conn_id)
-        return self._download(hook, memo, destination, info)
+        return self._download(memo, destination, info)
 
-    def _resume(self, hook: Any, memo: ReportTaskMemo, request: reports.ReportTaskRequest) -> dict[str, Any] | None:
+    def _resume_remembered(self, memo: ReportTaskMemo) -> dict[str, Any] | None:
         """The remembered TikTok task of an earlier try, when it can still deliver the report."""
         info = memo.get()
         if info is None:
             return None
         try:
-            state = hook.call(reports.check_task(info["task_id"], info["advertiser_id"]))
-        except TikTokError as exc:  # expired (30 days) or unknown: start over
-            self.log.warning("Remembered TikTok report task %s is unusable (%s); creating a new one",
-                             info["task_id"], exc)
+            state = self.hook.get_report_task_state(info["report_task_id"], info["advertiser_id"])
+        except TikTokError as exc:
+            if exc.retryable:  # TikTok did not answer about the task: keep it, fail this try
+                raise
+            self.log.warning("TikTok says the remembered report task %s is unusable (%s); creating a new one",
+                             info["report_task_id"], exc)
             memo.clear()
             return None
         if not is_reusable(state):
             self.log.warning("Remembered %s; creating a new task", state.describe())
             memo.clear()
             return None
-        self.log.info("Reconnecting to TikTok report task %s from an earlier try (%s)", info["task_id"],
+        self.log.info("Reconnecting to TikTok report task %s from an earlier try (%s)", info["report_task_id"],
                       state.status.value)
         return info
 
-    def _finish_state(self, memo: ReportTaskMemo, state: Any) -> None:
-        if state.status.is_failure:
-            memo.clear()
-            raise_for_state(state)
-
-    def _after_failure(self, hook: Any, memo: ReportTaskMemo, task_id: Any, adv: Any, exc: BaseException) -> None:
+    def _after_failure(self, memo: ReportTaskMemo, task_id: Any, adv: Any, exc: BaseException) -> None:
         """Forget a TikTok task that cannot deliver any more (FAILED / CANCELED, or timed out and canceled)."""
         if isinstance(exc, AirflowSensorTimeout):
-            if self.cancel_on_timeout and cancel_quietly(hook, task_id, adv):
+            if self.cancel_on_timeout and cancel_quietly(self.hook, task_id, adv):
                 memo.clear()
         elif isinstance(exc, AirflowFailException):
             memo.clear()
 
-    def _download(self, hook: Any, memo: ReportTaskMemo, destination: Any, info: dict[str, Any]) -> Any:
-        result = run_download(hook, task_id=info["task_id"], advertiser_id=info["advertiser_id"],
-                              advertiser_ids=info.get("advertiser_ids"), destination=destination,
-                              compression=self.compression, start_date=info.get("start_date"),
-                              end_date=info.get("end_date"), not_ready_wait=self.poll_interval)
+    def _download(self, memo: ReportTaskMemo, destination: Any, info: dict[str, Any]) -> Any:
+        result = download_result(self.hook, report_task_id=info["report_task_id"],
+                                 advertiser_id=info["advertiser_id"], advertiser_ids=info.get("advertiser_ids"),
+                                 destination=destination, compression=self.compression,
+                                 start_date=info.get("start_date"), end_date=info.get("end_date"),
+                                 not_ready_wait=self.poll_interval)
         memo.clear()
         self._running = None
         return result
 
     def on_kill(self) -> None:
         if self._running is not None:
-            cancel_quietly(_hook(self.tiktok_conn_id), *self._running)
+            cancel_quietly(self.hook, *self._running)
+            self.close_hook()
 
 
 __all__ = [
     "TikTokCancelReportTaskOperator",
     "TikTokCheckReportTaskOperator",
     "TikTokCreateReportTaskOperator",
-    "TikTokDownloadReportOperator",
     "TikTokRunReportOperator",
 ]

@@ -12,8 +12,9 @@ Per run and advertiser it:
 
 The destination may contain ``{advertiser_id}``, ``{start_date}``, ``{end_date}``, ``{report_type}``,
 ``{data_level}``, ``{bc_id}`` and ``{ext}`` (``jsonl``/``csv`` plus ``.gz``), so each (advertiser, window)
-has one deterministic file. Returns ``{"uri", "rows", "advertiser_id", "start_date", "end_date",
-"timezone", ...}`` as XCom.
+has one deterministic file. Returns the shared result schema
+(:mod:`airflow_provider_tiktok.operators.results`) plus ``report_type``, ``timezone``, ``requests``,
+``chunks``, ``throttled`` (and ``bc_id`` / ``total_metrics`` when they apply) as XCom.
 """
 
 from __future__ import annotations
@@ -22,19 +23,17 @@ import string
 from collections.abc import Sequence
 from typing import Any
 
-from airflow.sdk import BaseOperator, ObjectStoragePath
+from airflow.sdk import ObjectStoragePath
 
 from airflow_provider_tiktok.api import spec
-from airflow_provider_tiktok.api.core.errors import TikTokError, TikTokValidationError
+from airflow_provider_tiktok.api.core.errors import TikTokValidationError
 from airflow_provider_tiktok.api.core.prefetch import prefetch
-from airflow_provider_tiktok.api.marketing import advertisers as marketing
-from airflow_provider_tiktok.api.marketing.integrated import SyncReportReader, SyncReportRequest
+from airflow_provider_tiktok.api.marketing.integrated import SyncReportRequest
 from airflow_provider_tiktok.api.marketing.typing_rows import RowShaper
 from airflow_provider_tiktok.api.marketing.windows import ReportWindow, check_lookback, check_timezone, resolve_window
 from airflow_provider_tiktok.compat import AirflowSkipException
-from airflow_provider_tiktok.connection import DEFAULT_CONN_ID
-from airflow_provider_tiktok.hooks.tiktok import TikTokHook
-from airflow_provider_tiktok.utils.failures import fail_or_raise
+from airflow_provider_tiktok.operators.base import TikTokBaseOperator, check_positive
+from airflow_provider_tiktok.operators.results import write_result
 from airflow_provider_tiktok.utils.storage import (
     CsvSink,
     JsonLinesSink,
@@ -65,7 +64,7 @@ def render_destination(destination: Any, values: dict[str, str]) -> Any:
     return ObjectStoragePath(rendered) if isinstance(destination, ObjectStoragePath) else rendered
 
 
-class TikTokSyncReportOperator(BaseOperator):
+class TikTokSyncReportOperator(TikTokBaseOperator):
     """Write a synchronous TikTok report for one advertiser and one window to any ``ObjectStoragePath``.
 
     Use with ``.partial(...).expand(advertiser_id=TikTokListAdvertisersOperator(...).output)`` for many
@@ -100,9 +99,8 @@ class TikTokSyncReportOperator(BaseOperator):
 
     template_fields: Sequence[str] = (
         "destination", "advertiser_id", "bc_id", "report_start_date", "report_end_date", "dimensions", "metrics",
-        "filtering", "timezone", "data_level",
+        "filtering", "timezone", "data_level", "tiktok_conn_id",
     )
-    ui_color = "#fe2c55"
 
     def __init__(
         self,
@@ -131,7 +129,6 @@ class TikTokSyncReportOperator(BaseOperator):
         compression: str | None = None,
         typed_metrics: bool = True,
         destination_conn_id: str | None = None,
-        tiktok_conn_id: str = DEFAULT_CONN_ID,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -140,9 +137,7 @@ class TikTokSyncReportOperator(BaseOperator):
             raise TikTokValidationError(f"output_format must be one of {OUTPUT_FORMATS}, got {output_format!r}")
         check_compression(compression)
         check_lookback(lookback_days)
-        if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= spec.PAGE_SIZE_MAX:
-            raise TikTokValidationError(f"page_size must be an integer from 1 to {spec.PAGE_SIZE_MAX}, "
-                                        f"got {page_size!r}")
+        check_positive("page_size", page_size, integer=True, maximum=spec.PAGE_SIZE_MAX)
         self.destination = destination
         self.dimensions = dimensions
         self.metrics = metrics
@@ -167,12 +162,11 @@ class TikTokSyncReportOperator(BaseOperator):
         self.compression = compression
         self.typed_metrics = typed_metrics
         self.destination_conn_id = destination_conn_id
-        self.tiktok_conn_id = tiktok_conn_id
 
     # -- building blocks ---------------------------------------------------------------------------
 
     @property
-    def _subject(self) -> str:
+    def subject(self) -> str:
         if self.report_type == "BC":
             return f"Business Center {self.bc_id}"
         return f"Advertiser {self.advertiser_id}"
@@ -220,56 +214,36 @@ class TikTokSyncReportOperator(BaseOperator):
         request.check_window(window, allow_chunking=self.allow_chunking)
         self._destination_for(request, window)
 
-    def advertiser_timezone(self, hook: TikTokHook, request: SyncReportRequest) -> str:
+    def advertiser_timezone(self, request: SyncReportRequest) -> str:
         """``timezone`` if given, else the advertiser's zone from ``/advertiser/info/`` (UTC for BC)."""
         if self.timezone:
             return check_timezone(self.timezone)
         if request.report_type == "BC" or not request.advertiser_id:
             self.log.info("No timezone given for the %s report: using UTC dates", request.report_type)
             return "UTC"
-        items = hook.call(marketing.advertiser_info([request.advertiser_id], fields=["advertiser_id", "timezone"]))
-        zone = next((i.get("timezone") for i in items if str(i.get("advertiser_id")) == request.advertiser_id), None)
-        if not zone:
-            raise TikTokValidationError(f"TikTok returned no timezone for advertiser {request.advertiser_id}: "
-                                        "pass timezone='Area/City' to the operator")
-        try:
-            return check_timezone(zone)
-        except TikTokValidationError:
-            raise TikTokValidationError(f"advertiser {request.advertiser_id} reports in {zone!r}, which is not an "
-                                        "IANA zone name: pass timezone='Area/City' to the operator") from None
+        return self.hook.get_advertiser_timezone(request.advertiser_id)
 
     # -- run --------------------------------------------------------------------------------------
 
-    def execute(self, context: Any) -> dict[str, Any]:
-        try:
-            request = self.build_request()
-            self._check_before_http(context, request)
-        except TikTokError as exc:
-            raise fail_or_raise(exc, self._subject) from exc
-        hook = TikTokHook(tiktok_conn_id=self.tiktok_conn_id)
-        try:
-            return self._run(context, hook, request)
-        except TikTokError as exc:
-            raise fail_or_raise(exc, self._subject) from exc
-        finally:
-            hook.close()
-
-    def _run(self, context: Any, hook: TikTokHook, request: SyncReportRequest) -> dict[str, Any]:
-        timezone = self.advertiser_timezone(hook, request)
+    def run(self, context: Any) -> dict[str, Any]:
+        request = self.build_request()
+        self._check_before_http(context, request)
+        timezone = self.advertiser_timezone(request)
         window = self._window(context, timezone)
         if window is None and not request.query_lifetime:
             raise AirflowSkipException(
-                f"{self._subject}: no {timezone} calendar day ended inside this run's data interval "
+                f"{self.subject}: no {timezone} calendar day ended inside this run's data interval "
                 f"({context.get('data_interval_start')} .. {context.get('data_interval_end')}); nothing to report")
         request.check_window(window, allow_chunking=self.allow_chunking)
         path = self._destination_for(request, window)
-        self.log.info("%s: %s report %s (%s) -> %s", self._subject, request.report_type,
+        self.log.info("%s: %s report %s (%s) -> %s", self.subject, request.report_type,
                       window or "lifetime", timezone, path)
         shaper = RowShaper(request.dimensions, request.metrics, advertiser_id=request.advertiser_id,
                            typed=self.typed_metrics)
-        reader = SyncReportReader(hook.get_conn(), request, allow_chunking=self.allow_chunking,
-                                  split_on_too_large=self.split_on_too_large, on_warning=self.log.warning)
-        progress = ProgressLogger(f"{self._subject} report", logger=self.log)
+        reader = self.hook.sync_report_reader(request, allow_chunking=self.allow_chunking,
+                                              split_on_too_large=self.split_on_too_large,
+                                              on_warning=self.log.warning)
+        progress = ProgressLogger(f"{self.subject} report", logger=self.log)
         with atomic_write(path, compression=self.compression) as sink:
             writer = JsonLinesSink(sink) if self.output_format == "jsonl" else CsvSink(sink, shaper.columns)
             # One page read ahead: TikTok answers the next page while this one is typed and written.
@@ -279,25 +253,17 @@ class TikTokSyncReportOperator(BaseOperator):
                 progress.update(bytes_added=sink.bytes_in - before, rows_added=len(items))
         progress.done()
         stats = reader.stats
-        result: dict[str, Any] = {
-            "uri": str(path),
-            "rows": stats.rows,
-            "advertiser_id": request.advertiser_id,
-            "report_type": request.report_type,
-            "start_date": window.start_date if window else None,
-            "end_date": window.end_date if window else None,
-            "timezone": timezone,
-            "requests": stats.requests,
-            "chunks": stats.chunks,
-            "throttled": stats.throttled,
-            "format": self.output_format,
-            "compression": self.compression,
-        }
+        extra: dict[str, Any] = {"report_type": request.report_type, "timezone": timezone,
+                                 "requests": stats.requests, "chunks": stats.chunks, "throttled": stats.throttled}
         if request.report_type == "BC":
-            result["bc_id"] = request.bc_id
+            extra["bc_id"] = request.bc_id
         if stats.total_metrics:
-            result["total_metrics"] = stats.total_metrics
-        return result
+            extra["total_metrics"] = stats.total_metrics
+        return write_result(uri=path, rows=stats.rows, bytes=sink.bytes_stored, bytes_uncompressed=sink.bytes_in,
+                            format=self.output_format, compression=self.compression,
+                            start_date=window.start_date if window else None,
+                            end_date=window.end_date if window else None,
+                            advertiser_id=request.advertiser_id, **extra)
 
 
 __all__ = ["TikTokSyncReportOperator", "render_destination"]

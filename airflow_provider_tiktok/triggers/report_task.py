@@ -10,11 +10,11 @@ from typing import Any
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from airflow_provider_tiktok.api.core.errors import TikTokError
-from airflow_provider_tiktok.api.marketing import reports
 from airflow_provider_tiktok.api.marketing.status import poll_intervals
 from airflow_provider_tiktok.connection import DEFAULT_CONN_ID
+from airflow_provider_tiktok.hooks.tiktok import TikTokHook
+from airflow_provider_tiktok.triggers.events import EventStatus, ReportTaskEvent
 
-#: Event statuses: "success", "failed", "canceled" (TikTok's terminal states), "timeout", "error".
 CLASSPATH = "airflow_provider_tiktok.triggers.report_task.TikTokReportTaskTrigger"
 
 
@@ -31,7 +31,7 @@ class TikTokReportTaskTrigger(BaseTrigger):
     :param cancel_on_kill: on Airflow 3.3+, cancel the TikTok task when the deferred Airflow task is
         killed by a user (mark failed / clear). Harmless on older Airflow, which never calls it.
 
-    The event payload is ``{"status", "message", "task_id", "advertiser_id", "report_status"}``.
+    Fires one :class:`~airflow_provider_tiktok.triggers.events.ReportTaskEvent` (its ``to_payload()``).
     """
 
     def __init__(
@@ -64,45 +64,38 @@ class TikTokReportTaskTrigger(BaseTrigger):
             "max_poll_interval": self.max_poll_interval,
         }
 
-    def _event(self, status: str, message: str, report_status: str | None = None) -> TriggerEvent:
-        return TriggerEvent({"status": status, "message": message, "task_id": self.report_task_id,
-                             "advertiser_id": self.advertiser_id, "report_status": report_status})
-
-    def _hook(self) -> Any:
-        from airflow_provider_tiktok.hooks.tiktok import TikTokHook
-
-        return TikTokHook(tiktok_conn_id=self.tiktok_conn_id)
+    def _event(self, status: EventStatus, message: str) -> TriggerEvent:
+        return TriggerEvent(ReportTaskEvent(status, self.report_task_id, self.advertiser_id, message).to_payload())
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
+        hook = TikTokHook(tiktok_conn_id=self.tiktok_conn_id)
         try:
-            call = reports.check_task(self.report_task_id, self.advertiser_id)
             pauses = poll_intervals(self.poll_interval, self.max_poll_interval)
-            async with await self._hook().aget_client() as client:
-                while True:
-                    state = await client.call(call)
-                    if state.status.is_terminal:
-                        status = "success" if state.status.is_success else state.status.value.lower()
-                        yield self._event(status, state.describe(), state.status.value)
-                        return
-                    remaining = self.deadline - time.time()
-                    if remaining <= 0:
-                        yield self._event("timeout", f"{state.describe()} at the deadline", state.status.value)
-                        return
-                    pause = min(next(pauses), remaining)
-                    self.log.info("%s; next check in %.0fs", state.describe(), pause)
-                    await asyncio.sleep(pause)
+            while True:
+                state = await hook.aget_report_task_state(self.report_task_id, self.advertiser_id)
+                remaining = self.deadline - time.time()
+                if state.status.is_terminal or remaining <= 0:
+                    yield TriggerEvent(ReportTaskEvent.from_state(state, timed_out=True).to_payload())
+                    return
+                pause = min(next(pauses), remaining)
+                self.log.info("%s; next check in %.0fs", state.describe(), pause)
+                await asyncio.sleep(pause)
         except TikTokError as exc:
             yield self._event("error", str(exc))
         except Exception as exc:  # e.g. a missing connection: still one event, never a crashed trigger
             yield self._event("error", f"{type(exc).__name__}: {exc}")
+        finally:
+            await hook.aclose()
 
     async def on_kill(self) -> None:
         """Airflow 3.3+: the user killed the deferred task; cancel the TikTok task (best effort)."""
         if not self.cancel_on_kill:
             return
+        hook = TikTokHook(tiktok_conn_id=self.tiktok_conn_id)
         try:
-            async with await self._hook().aget_client() as client:
-                await client.call(reports.cancel_task(self.report_task_id, self.advertiser_id))
+            await hook.acancel_report_task(self.report_task_id, self.advertiser_id)
             self.log.info("Canceled TikTok report task %s", self.report_task_id)
         except Exception as exc:  # already finished, or TikTok unreachable
             self.log.warning("Could not cancel TikTok report task %s: %s", self.report_task_id, exc)
+        finally:
+            await hook.aclose()

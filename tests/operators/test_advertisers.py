@@ -44,8 +44,12 @@ def test_allow_list_with_an_unauthorized_id(tiktok_connection: TikTokEmulator) -
 
 
 def test_bad_allow_list_fails_before_http(tiktok_connection: TikTokEmulator) -> None:
+    with pytest.raises(ValueError, match="allow_list must be numeric"):  # at DAG parse time
+        TikTokListAdvertisersOperator(task_id="a", allow_list="abc,123")
+    op = TikTokListAdvertisersOperator(task_id="a", allow_list="{{ params.ids }}")
+    op.allow_list = "abc,123"  # as rendered at run time
     with pytest.raises(AirflowFailException, match="numeric"):
-        TikTokListAdvertisersOperator(task_id="a", allow_list="abc,123").execute({})
+        op.execute({})
     assert tiktok_connection.requests == []
 
 
@@ -53,9 +57,10 @@ def test_wrong_app_secret_fails_with_the_fix(tiktok_emulator: TikTokEmulator, mo
     conn = tiktok_emulator.connection_dict()
     conn["password"] = "not-the-secret"
     monkeypatch.setenv("AIRFLOW_CONN_TIKTOK_DEFAULT", json.dumps(conn))
-    with pytest.raises(AirflowFailException, match=r"40101.*to fix: update the connection") as info:
+    with pytest.raises(AirflowFailException, match=r"40101.*check the connection's App ID and App secret") as info:
         TikTokListAdvertisersOperator(task_id="a").execute({})
     assert "not-the-secret" not in str(info.value)
+    assert str(info.value).count(" -- ") == 1 and "to fix" not in str(info.value)  # one hint, not two
 
 
 def test_bad_output_rejected_at_parse_time() -> None:

@@ -36,13 +36,14 @@ def test_writes_typed_jsonl_per_utc_day(tiktok_emulator, monkeypatch, tmp_path, 
     start = end - dt.timedelta(days=59)  # the 60-day maximum
     dest = tmp_path / "out" / "account.jsonl"
     op = TikTokBusinessAccountMetricsOperator(
-        task_id="m", tiktok_conn_id=CONN_ID, date_from=start.isoformat(), date_to=end.isoformat(),
+        task_id="m", tiktok_conn_id=CONN_ID, report_start_date=start.isoformat(), report_end_date=end.isoformat(),
         fields=["display_name", "followers_count", "video_views", "likes", "audience_activity"],
         destination=f"file://{dest}")
     result = op.execute({})
     rows = _read(dest)
-    assert result == {"path": f"file://{dest}", "rows": 60, "date_from": start.isoformat(),
-                      "date_to": end.isoformat()}
+    assert result["uri"] == f"file://{dest}" and result["rows"] == 60 and result["format"] == "jsonl"
+    assert (result["start_date"], result["end_date"]) == (start.isoformat(), end.isoformat())
+    assert result["bytes"] == result["bytes_uncompressed"] == dest.stat().st_size and result["report_task_id"] is None
     assert [r["date"] for r in rows] == [(start + dt.timedelta(days=i)).isoformat() for i in range(60)]
     first = rows[0]
     assert list(first)[:2] == ["business_id", "date"]
@@ -60,8 +61,8 @@ def test_writes_typed_jsonl_per_utc_day(tiktok_emulator, monkeypatch, tmp_path, 
 def test_window_is_checked_before_any_request(tiktok_emulator, monkeypatch, tmp_path, start, end, message):
     _use_accounts_conn(monkeypatch, tiktok_emulator)
     op = TikTokBusinessAccountMetricsOperator(
-        task_id="m", tiktok_conn_id=CONN_ID, date_from=(_today() + dt.timedelta(days=start)).isoformat(),
-        date_to=(_today() + dt.timedelta(days=end)).isoformat(), destination=f"file://{tmp_path}/x.jsonl")
+        task_id="m", tiktok_conn_id=CONN_ID, report_start_date=(_today() + dt.timedelta(days=start)).isoformat(),
+        report_end_date=(_today() + dt.timedelta(days=end)).isoformat(), destination=f"file://{tmp_path}/x.jsonl")
     with pytest.raises(AirflowFailException, match=message):
         op.execute({})
     assert tiktok_emulator.requests == [] and not (tmp_path / "x.jsonl").exists()
@@ -72,7 +73,7 @@ def test_unknown_field_and_wrong_family_fail_clearly(tiktok_emulator, monkeypatc
         TikTokBusinessAccountMetricsOperator(task_id="m", fields=["spend"], destination="file:///tmp/x.jsonl")
     monkeypatch.setenv("AIRFLOW_CONN_TIKTOK_DEFAULT", tiktok_emulator.connection_json())
     op = TikTokBusinessAccountMetricsOperator(task_id="m", business_id="x", destination=f"file://{tmp_path}/x.jsonl")
-    with pytest.raises(AirflowFailException, match="Accounts API connection"):
+    with pytest.raises(AirflowFailException, match="needs a 'accounts' connection"):
         op.execute({})
 
 
@@ -91,7 +92,7 @@ def test_token_expiring_mid_dag_is_refreshed_and_persisted(tiktok_emulator, monk
     end = (_today() - dt.timedelta(days=1)).isoformat()
 
     def run(name: str) -> list[dict]:
-        TikTokBusinessAccountMetricsOperator(task_id=name, tiktok_conn_id=CONN_ID, date_to=end,
+        TikTokBusinessAccountMetricsOperator(task_id=name, tiktok_conn_id=CONN_ID, report_end_date=end,
                                              destination=f"file://{tmp_path}/{name}.jsonl").execute({})
         return _read(tmp_path / f"{name}.jsonl")
 

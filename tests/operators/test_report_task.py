@@ -40,8 +40,8 @@ def test_create_pushes_ids_and_sends_every_parameter(tiktok_connection):
                                                                             file_name="weekly"))
     ctx = context()
     info = op.execute(ctx)
-    assert ctx["ti"].xcoms == {"report_task_id": info["task_id"], "advertiser_id": emu.advertiser_ids[0]}
-    params = emu.task(info["task_id"])["params"]
+    assert ctx["ti"].xcoms == {"report_task_id": info["report_task_id"], "advertiser_id": emu.advertiser_ids[0]}
+    params = emu.task(info["report_task_id"])["params"]
     assert params["enable_report_title_translation"] is False and params["file_name"] == "weekly"
     assert (info["start_date"], info["end_date"], info["output_format"]) == ("2024-05-01", "2024-05-03",
                                                                              "CSV_DOWNLOAD")
@@ -59,8 +59,14 @@ def test_static_bad_input_fails_at_construction(tiktok_emulator, kwargs, fix):
 
 def test_templated_bad_input_fails_before_http(tiktok_connection):
     emu = tiktok_connection
-    op = TikTokCreateReportTaskOperator(task_id="c", **request_kwargs(emu, report_start_date="2024-06-01"))
-    with pytest.raises(TikTokValidationError, match="after end_date"):
+    with pytest.raises(TikTokValidationError, match="report_start_date 2024-06-01 is after report_end_date"):
+        TikTokCreateReportTaskOperator(task_id="c", **request_kwargs(emu, report_start_date="2024-06-01"))
+    op = TikTokCreateReportTaskOperator(task_id="c", **request_kwargs(emu, report_start_date="{{ ds }}"))
+    op.request_params["report_start_date"] = "2024-06-01"  # as rendered at run time
+    with pytest.raises(AirflowFailException, match="report_start_date 2024-06-01 is after report_end_date"):
+        op.execute(context())
+    op.request_params["report_start_date"] = "None"  # a template that rendered to nothing usable
+    with pytest.raises(AirflowFailException, match="report_start_date must be a date"):
         op.execute(context())
     with pytest.raises(TikTokValidationError, match=r"not a valid ObjectStoragePath|URI with a scheme"):
         TikTokRunReportOperator(task_id="r", destination="no-scheme.csv", **request_kwargs(emu))
@@ -70,16 +76,16 @@ def test_templated_bad_input_fails_before_http(tiktok_connection):
 def test_check_and_cancel(tiktok_connection):
     emu = tiktok_connection
     info = TikTokCreateReportTaskOperator(task_id="c", **request_kwargs(emu)).execute(context())
-    ids = {"report_task_id": info["task_id"], "advertiser_id": info["advertiser_id"]}
-    emu.set_task_outcome(info["task_id"], "SUCCESS", queuing_seconds=60)
+    ids = {"report_task_id": info["report_task_id"], "advertiser_id": info["advertiser_id"]}
+    emu.set_task_outcome(info["report_task_id"], "SUCCESS", queuing_seconds=60)
     assert TikTokCheckReportTaskOperator(task_id="k", **ids).execute(context()) == "QUEUING"
     assert TikTokCancelReportTaskOperator(task_id="x", **ids).execute(context()) == "CANCELED"
     with pytest.raises(AirflowFailException, match="CANCELED"):
         TikTokCheckReportTaskOperator(task_id="k", **ids).execute(context())
     failed = TikTokCreateReportTaskOperator(task_id="c", **request_kwargs(emu)).execute(context())
-    emu.set_task_outcome(failed["task_id"], "FAILED", "disk on fire", queuing_seconds=0, processing_seconds=0)
+    emu.set_task_outcome(failed["report_task_id"], "FAILED", "disk on fire", queuing_seconds=0, processing_seconds=0)
     with pytest.raises(AirflowFailException, match="disk on fire"):
-        TikTokCheckReportTaskOperator(task_id="k", report_task_id=failed["task_id"],
+        TikTokCheckReportTaskOperator(task_id="k", report_task_id=failed["report_task_id"],
                                       advertiser_id=failed["advertiser_id"]).execute(context())
 
 
@@ -90,7 +96,7 @@ def test_run_sync_downloads_exact_csv(tiktok_connection, tmp_path):
                                  **request_kwargs(emu))
     store = InMemoryStateStore()
     result = op.execute(context(store))
-    expected = emu.expected_report_csv(result["task_id"])
+    expected = emu.expected_report_csv(result["report_task_id"])
     assert dest.read_bytes() == expected
     assert result["rows"] == expected.count(b"\n") - 1 and result["bytes"] == len(expected)
     assert store.data == {}  # forgotten once downloaded
@@ -111,25 +117,25 @@ def test_run_retry_after_crash_reconnects_to_the_same_task(tiktok_connection, tm
         raise WorkerCrash
 
     with monkeypatch.context() as patch, pytest.raises(WorkerCrash):
-        patch.setattr("airflow_provider_tiktok.operators.report_task.wait_for_task", crash)
+        patch.setattr("airflow_provider_tiktok.hooks.tiktok.TikTokHook.wait_for_report_task", crash)
         TikTokRunReportOperator(**kwargs).execute(context(store))
     assert emu.count(CREATE) == 1 and not dest.exists()
 
     result = TikTokRunReportOperator(**kwargs).execute(context(store))  # the retry: a fresh operator instance
     assert emu.count(CREATE) == 1
-    assert dest.read_bytes() == emu.expected_report_csv(result["task_id"])
+    assert dest.read_bytes() == emu.expected_report_csv(result["report_task_id"])
 
 
 def test_run_retry_after_remembered_task_failed_creates_a_new_one(tiktok_connection, tmp_path):
     emu = tiktok_connection
     first = TikTokCreateReportTaskOperator(task_id="c", **request_kwargs(emu)).execute(context())
-    emu.set_task_outcome(first["task_id"], "FAILED", "boom", queuing_seconds=0, processing_seconds=0)
+    emu.set_task_outcome(first["report_task_id"], "FAILED", "boom", queuing_seconds=0, processing_seconds=0)
     store = InMemoryStateStore()
     store.set(ReportTaskMemo.KEY, first)
     op = TikTokRunReportOperator(task_id="run", destination=f"file://{tmp_path / 'r.csv'}", poll_interval=0.1,
                                  deferrable=False, **request_kwargs(emu))
     result = op.execute(context(store))
-    assert result["task_id"] != first["task_id"] and emu.count(CREATE) == 2
+    assert result["report_task_id"] != first["report_task_id"] and emu.count(CREATE) == 2
 
 
 def test_run_timeout_cancels_and_forgets(tiktok_connection, tmp_path):
@@ -157,7 +163,7 @@ def test_run_deferrable_defers_then_downloads(tiktok_connection, tmp_path):
     assert isinstance(trigger, TikTokReportTaskTrigger) and deferred.value.method_name == "execute_complete"
     task_id = ctx["ti"].xcoms["report_task_id"]
     emu.set_task_outcome(task_id, "SUCCESS", queuing_seconds=0, processing_seconds=0)
-    event = {"status": "success", "message": "", "task_id": task_id, "advertiser_id": trigger.advertiser_id,
+    event = {"status": "success", "message": "", "report_task_id": task_id, "advertiser_id": trigger.advertiser_id,
              "report_status": "SUCCESS"}
     result = op.execute_complete(context(store), event)
     assert dest.read_bytes() == emu.expected_report_csv(task_id) and result["start_date"] == "2024-05-01"
@@ -168,9 +174,9 @@ def test_run_deferrable_failed_event_fails_without_retry(tiktok_connection, tmp_
     op = TikTokRunReportOperator(task_id="run", destination=f"file://{tmp_path / 'r.csv'}", deferrable=True,
                                  **request_kwargs(emu))
     store = InMemoryStateStore()
-    store.set(ReportTaskMemo.KEY, {"task_id": "1", "advertiser_id": emu.advertiser_ids[0]})
+    store.set(ReportTaskMemo.KEY, {"report_task_id": "1", "advertiser_id": emu.advertiser_ids[0]})
     with pytest.raises(AirflowFailException, match="no quota"):
-        op.execute_complete(context(store), {"status": "failed", "message": "no quota", "task_id": "1",
+        op.execute_complete(context(store), {"status": "failed", "message": "no quota", "report_task_id": "1",
                                              "advertiser_id": emu.advertiser_ids[0]})
     assert store.data == {}
 
@@ -185,7 +191,7 @@ def test_run_on_kill_cancels_the_tiktok_task(tiktok_connection, tmp_path, monkey
         op.on_kill()  # Airflow calls on_kill from the signal handler while execute waits
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("airflow_provider_tiktok.operators.report_task.wait_for_task", killed)
+    monkeypatch.setattr("airflow_provider_tiktok.hooks.tiktok.TikTokHook.wait_for_report_task", killed)
     with pytest.raises(KeyboardInterrupt):
         op.execute(context())
     assert emu.tasks[0]["status"] == "CANCELED"

@@ -21,7 +21,7 @@ def create_finished_task(emu, **overrides) -> str:
             "metrics": ["spend", "impressions", "ad_name"], "advertiser_id": emu.advertiser_ids[0],
             "start_date": "2024-05-01", "end_date": "2024-05-04", **overrides}
     hook = TikTokHook()
-    task_id = hook.call(reports.create_task(reports.ReportTaskRequest(**body)))
+    task_id = hook.create_report_task(reports.ReportTaskRequest(**body))
     emu.set_task_outcome(task_id, "SUCCESS", queuing_seconds=0, processing_seconds=0)
     return task_id
 
@@ -46,9 +46,9 @@ def test_csv_both_modes_exact_bytes_and_rows(tiktok_connection, tmp_path, output
     expected = emu.expected_report_csv(task_id)
     assert dest.read_bytes() == expected
     assert result == {
-        "destination": f"file://{dest}", "bytes": len(expected), "bytes_uncompressed": len(expected),
-        "rows": expected.count(b"\n") - 1, "output_format": output_format, "compression": None,
-        "task_id": task_id, "advertiser_id": emu.advertiser_ids[0], "advertiser_ids": [emu.advertiser_ids[0]],
+        "uri": f"file://{dest}", "bytes": len(expected), "bytes_uncompressed": len(expected),
+        "rows": expected.count(b"\n") - 1, "format": "csv", "output_format": output_format, "compression": None,
+        "report_task_id": task_id, "advertiser_id": emu.advertiser_ids[0], "advertiser_ids": [emu.advertiser_ids[0]],
         "start_date": "2024-05-01", "end_date": "2024-05-04",
     }
     assert result["rows"] > 0 and b"ad_id" in expected.splitlines()[0]  # stable field-name header
@@ -60,7 +60,7 @@ def test_xlsx_download_and_gzip(tiktok_connection, tmp_path):
     dest = tmp_path / "r.xlsx.gz"
     result = download(emu, task_id, dest, compression="gzip")
     data = gzip.decompress(dest.read_bytes())
-    assert data[:2] == b"PK" and result["rows"] is None and result["bytes_uncompressed"] == len(data)
+    assert data[:2] == b"PK" and result["rows"] is None and result["format"] == "xlsx" and result["bytes_uncompressed"] == len(data)
     assert result["bytes"] == dest.stat().st_size
 
 

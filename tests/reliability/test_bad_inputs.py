@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from airflow_provider_tiktok.api.core.errors import TikTokValidationError
-from airflow_provider_tiktok.operators._report_common import AirflowFailException
+from airflow_provider_tiktok.compat import AirflowFailException
 from airflow_provider_tiktok.testing import TikTokEmulator
 from tests.reliability.conftest import task_context
 

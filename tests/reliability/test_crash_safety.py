@@ -81,13 +81,13 @@ def test_worker_killed_while_waiting_reconnects(slow_emu: TikTokEmulator, tmp_pa
         first.send_signal(signal.SIGKILL)
     finally:
         first.wait(10)
-    task_id = json.loads(store.read_text())["tiktok_report_task"]["task_id"]
+    task_id = json.loads(store.read_text())["tiktok_report_task"]["report_task_id"]
     assert not dest.exists()
 
     second = start_child(slow_emu, store, dest, poll=0.1)
     out, err = second.communicate(timeout=90)
     assert second.returncode == 0, err[-3000:]
-    assert json.loads(out.strip().splitlines()[-1])["task_id"] == task_id
+    assert json.loads(out.strip().splitlines()[-1])["report_task_id"] == task_id
     assert slow_emu.count("/report/task/create/") == 1, "the retry created a duplicate TikTok task"
     assert dest.read_bytes() == slow_emu.expected_report_csv(task_id)
     assert not store.exists(), "the remembered task was not forgotten after the download"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from airflow_provider_tiktok.operators._report_common import AirflowFailException
+from airflow_provider_tiktok.compat import AirflowFailException
 from airflow_provider_tiktok.testing import Fault, TikTokEmulator
 from tests.reliability.conftest import leftovers, run_async_flow, run_sync_flow
 

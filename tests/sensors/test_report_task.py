@@ -33,7 +33,7 @@ def test_poke_mode_waits_for_success(tiktok_connection, create_report_task):
     emu = tiktok_connection
     task_id = create_report_task(emu)
     result = sensor(emu, task_id, mode="poke", poke_interval=0.1, timeout=10).execute({"ti": FakeTI()})
-    assert result == {"task_id": task_id, "advertiser_id": emu.advertiser_ids[0], "status": "SUCCESS"}
+    assert result == {"report_task_id": task_id, "advertiser_id": emu.advertiser_ids[0], "status": "SUCCESS"}
     assert emu.count("/report/task/check/") >= 2  # it really waited through QUEUING / PROCESSING
 
 
@@ -75,7 +75,7 @@ def test_deferrable_defers_with_absolute_deadline_and_completes(tiktok_connectio
     trigger = deferred.value.trigger
     assert isinstance(trigger, TikTokReportTaskTrigger) and trigger.poll_interval == 60
     assert trigger.serialize()[1]["deadline"] > 0
-    ok = {"status": "success", "task_id": task_id, "advertiser_id": emu.advertiser_ids[0],
+    ok = {"status": "success", "report_task_id": task_id, "advertiser_id": emu.advertiser_ids[0],
           "report_status": "SUCCESS", "message": ""}
     assert s.execute_complete({}, ok)["status"] == "SUCCESS"
     with pytest.raises(AirflowSensorTimeout):

@@ -36,7 +36,7 @@ async def test_success(tiktok_connection, create_report_task):
     task_id = create_report_task(emu)
     [event] = await events(trigger_for(emu, task_id))
     assert event["status"] == "success" and event["report_status"] == "SUCCESS"
-    assert (event["task_id"], event["advertiser_id"]) == (task_id, emu.advertiser_ids[0])
+    assert (event["report_task_id"], event["advertiser_id"]) == (task_id, emu.advertiser_ids[0])
 
 
 @pytest.mark.parametrize(("outcome", "status", "text"), [("FAILED", "failed", "quota gone"),

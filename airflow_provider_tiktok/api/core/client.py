@@ -139,16 +139,20 @@ class TikTokClient(ClientBase):
     # -- streaming ------------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def stream(self, call: ApiCall[Any]) -> Iterator[StreamedResponse]:
+    def stream(self, call: ApiCall[Any], *, retry: bool = True) -> Iterator[StreamedResponse]:
         """Open ``call`` for streaming (report downloads).
 
-        Retries until an answer arrives. A JSON answer is decoded (and raises for ``code != 0``);
-        anything else is left open for :meth:`StreamedResponse.iter_bytes`. Failures while reading
-        the body are :class:`TikTokTransportError`: restart the download to retry them.
+        Retries until an answer arrives (one attempt with ``retry=False``: the caller retries). A JSON
+        answer is decoded (and raises for ``code != 0``); anything else is left open for
+        :meth:`StreamedResponse.iter_bytes`. Failures while reading the body are
+        :class:`TikTokTransportError`: restart the download to retry them.
         """
-        for attempt in self.retry.retrying():
-            with attempt:
-                response, json_data = self._open_stream(call)
+        if retry:
+            for attempt in self.retry.retrying():
+                with attempt:
+                    response, json_data = self._open_stream(call)
+        else:
+            response, json_data = self._open_stream(call)
         try:
             yield StreamedResponse(response, call.path, self.redact, json_data)
         finally:
@@ -187,8 +191,10 @@ class TikTokClient(ClientBase):
         return body
 
     @contextlib.contextmanager
-    def open_url(self, url: str) -> Iterator[StreamedResponse]:
+    def open_url(self, url: str, *, retry: bool = True) -> Iterator[StreamedResponse]:
         """Stream a pre-signed file URL (an async report's ``download_url``); no token is sent.
+
+        ``retry=False`` makes one attempt (the caller retries).
 
         Raises :class:`TikTokDownloadURLExpiredError` when the URL has expired (HTTP 403/410).
         """
@@ -213,9 +219,12 @@ class TikTokClient(ClientBase):
                 raise TikTokHTTPError(f"HTTP {response.status_code}", http_status=response.status_code, path=safe)
             return response
 
-        for attempt in self.retry.retrying():
-            with attempt:
-                response = _open()
+        if retry:
+            for attempt in self.retry.retrying():
+                with attempt:
+                    response = _open()
+        else:
+            response = _open()
         try:
             yield StreamedResponse(response, safe, self.redact)
         finally:

@@ -68,6 +68,8 @@ class TikTokError(Exception):
     """
 
     retryable: bool = False
+    #: What to do about this kind of error when TikTok's code has no hint of its own (``HINTS``).
+    default_hint: str | None = None
 
     def __init__(
         self,
@@ -95,12 +97,17 @@ class TikTokError(Exception):
             parts.append(f"on {self.path}")
         head = " ".join(parts)
         text = f"{head}: {self.message}" if head else self.message
-        hint = HINTS.get(self.code) if self.code is not None else None
+        hint = self.hint
         if hint:
             text = f"{text} -- {hint}"
         if self.request_id:
             text = f"{text} (request_id={self.request_id})"
         return text
+
+    @property
+    def hint(self) -> str | None:
+        """The one piece of advice the message carries (TikTok code's hint, else the class's)."""
+        return (HINTS.get(self.code) if self.code is not None else None) or self.default_hint
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Keep keyword-only attributes across pickling (Airflow may pickle exceptions).
@@ -135,6 +142,8 @@ class TikTokServerError(TikTokAPIError):
 class TikTokAuthError(TikTokAPIError):
     """The token or app credentials are missing, invalid, expired or revoked; never retried."""
 
+    default_hint = "Update the connection's access token / app credentials (`airflow-tiktok auth login`)."
+
 
 class TikTokTokenExpiredError(TikTokAuthError):
     """The access token has expired (40102); families with refresh tokens refresh once and retry."""
@@ -147,9 +156,14 @@ class TikTokRefreshTokenError(TikTokAuthError):
 class TikTokPermissionError(TikTokAPIError):
     """The token may not access this advertiser or feature (40001, 40118 allowlist, ...)."""
 
+    default_hint = ("Check that this advertiser authorized the app with the needed scope (e.g. Reporting), or "
+                    "drop it (TikTokListAdvertisersOperator lists the ones the token can read).")
+
 
 class TikTokInvalidRequestError(TikTokAPIError):
     """TikTok rejected the request's parameters (40002, 40067, ...)."""
+
+    default_hint = "Fix the request parameters TikTok rejected, as its message says."
 
 
 class TikTokQueryTooLargeError(TikTokInvalidRequestError):

@@ -55,9 +55,19 @@ def check_id(value: Any, what: str) -> str:
     return text
 
 
-def check_enum(value: Any, allowed: frozenset[str], what: str) -> None:
-    if value not in allowed:
+def normalize_enum(value: Any, allowed: frozenset[str], what: str, *, required: bool = False) -> str | None:
+    """One case rule for every TikTok enumeration: surrounding blanks dropped, upper-cased, then checked.
+
+    ``None`` / ``""`` give ``None`` (or an error when ``required``).
+    """
+    if value is None or value == "":
+        if required:
+            raise TikTokValidationError(f"{what} is required; use one of {sorted(allowed)}")
+        return None
+    text = str(value).strip().upper()
+    if text not in allowed:
         raise TikTokValidationError(f"{what} must be one of {sorted(allowed)}, got {value!r}")
+    return text
 
 
 def normalize_filtering(filtering: Any) -> list[dict[str, str]] | None:
@@ -74,8 +84,8 @@ def normalize_filtering(filtering: Any) -> list[dict[str, str]] | None:
                                                  ("field_name", "filter_type", "filter_value")):
             raise TikTokValidationError(
                 f"filtering[{i}] must have field_name, filter_type and filter_value, got {item!r}")
-        filter_type = str(item["filter_type"]).strip().upper()  # "in" is accepted and sent as "IN"
-        check_enum(filter_type, spec.FILTER_TYPES, f"filtering[{i}].filter_type")
+        filter_type = normalize_enum(item["filter_type"], spec.FILTER_TYPES, f"filtering[{i}].filter_type",
+                                     required=True)
         value = item["filter_value"]
         if filter_type in spec.LIST_FILTER_TYPES:
             if isinstance(value, str):
@@ -85,7 +95,7 @@ def normalize_filtering(filtering: Any) -> list[dict[str, str]] | None:
             if filter_type == "BETWEEN" and len(value) != 2:
                 raise TikTokValidationError(f"filtering[{i}].filter_value: BETWEEN needs exactly 2 values")
             value = json.dumps([str(v) for v in value], separators=(",", ":"))
-        out.append({"field_name": str(item["field_name"]), "filter_type": filter_type,
+        out.append({"field_name": str(item["field_name"]), "filter_type": str(filter_type),
                     "filter_value": str(value)})
     return out
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from airflow_provider_tiktok.api import spec
@@ -32,7 +32,7 @@ from airflow_provider_tiktok.api.core.errors import (
     TikTokTransportError,
     TikTokValidationError,
 )
-from airflow_provider_tiktok.api.core.params import check_enum, check_id, normalize_filtering, parse_field_list
+from airflow_provider_tiktok.api.core.params import check_id, normalize_enum, normalize_filtering, parse_field_list
 from airflow_provider_tiktok.api.marketing.windows import ReportWindow, chunk_window, max_days_for
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ class SyncReportRequest:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        check_enum(self.report_type, spec.REPORT_TYPES, "report_type")
+        set_(self, "report_type", normalize_enum(self.report_type, spec.REPORT_TYPES, "report_type", required=True))
         set_(self, "dimensions", parse_field_list(self.dimensions, "dimensions", required=True))
         metrics = parse_field_list(self.metrics, "metrics", required=False)
         if len(metrics) > MAX_METRICS:
@@ -105,17 +105,15 @@ class SyncReportRequest:
                 raise TikTokValidationError(f"report_type {rtype} needs advertiser_id")
             else:
                 set_(self, "advertiser_id", check_id(self.advertiser_id, "advertiser_id"))
-            if self.service_type is not None:
-                check_enum(self.service_type, spec.SERVICE_TYPES, "service_type")
+            set_(self, "service_type", normalize_enum(self.service_type, spec.SERVICE_TYPES, "service_type"))
         if rtype in spec.DATA_LEVEL_REQUIRED and not self.data_level:
             raise TikTokValidationError(f"report_type {rtype} needs data_level, e.g. 'AUCTION_CAMPAIGN'")
         if self.data_level:
             allowed = spec.TT_SHOP_DATA_LEVELS if rtype == "TT_SHOP" else spec.DATA_LEVELS
-            check_enum(self.data_level, allowed, f"data_level (report_type {rtype})")
+            set_(self, "data_level", normalize_enum(self.data_level, allowed, f"data_level (report_type {rtype})"))
         if self.filtering and rtype == "TT_SHOP":
             raise TikTokValidationError("filtering is not supported with report_type TT_SHOP")
-        if self.order_type is not None:
-            check_enum(self.order_type, spec.ORDER_TYPES, "order_type")
+        set_(self, "order_type", normalize_enum(self.order_type, spec.ORDER_TYPES, "order_type"))
 
     def _check_dimensions(self) -> None:
         dims = set(self.dimensions)
@@ -309,16 +307,10 @@ class SyncReportReader:
                 path=spec.Paths.REPORT_INTEGRATED_GET)
 
 
-def with_advertiser(request: SyncReportRequest, advertiser_id: str) -> SyncReportRequest:
-    """The same request for another advertiser."""
-    return replace(request, advertiser_id=advertiser_id, advertiser_ids=None)
-
-
 __all__ = [
     "ReadStats",
     "ReportPage",
     "SyncReportReader",
     "SyncReportRequest",
     "TikTokRowCountError",
-    "with_advertiser",
 ]

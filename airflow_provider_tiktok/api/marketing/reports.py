@@ -14,26 +14,25 @@ from typing import Any
 from airflow_provider_tiktok.api import spec
 from airflow_provider_tiktok.api.core.call import ApiCall
 from airflow_provider_tiktok.api.core.errors import TikTokValidationError
-from airflow_provider_tiktok.api.core.params import normalize_filtering, parse_advertiser_ids, parse_field_list
+from airflow_provider_tiktok.api.core.params import (
+    normalize_enum,
+    normalize_filtering,
+    parse_advertiser_ids,
+    parse_field_list,
+)
 from airflow_provider_tiktok.api.marketing.status import ReportTaskState
 
 #: Output formats whose download answer is JSON with a pre-signed ``download_url``.
 URL_OUTPUT_FORMATS = frozenset({"CSV_DOWNLOAD", "XLSX_DOWNLOAD"})
+#: The enumerated options of a report task and their allowed values.
+ENUM_OPTIONS: dict[str, frozenset[str]] = {
+    "report_type": spec.ASYNC_REPORT_TYPES, "data_level": spec.DATA_LEVELS, "service_type": spec.SERVICE_TYPES,
+    "output_format": spec.OUTPUT_FORMATS, "order_type": spec.ORDER_TYPES,
+}
 #: Report types that accept ``enable_report_title_translation``.
 TITLE_TRANSLATION_TYPES = frozenset({"BASIC", "AUDIENCE"})
 #: Report types that accept ``query_lifetime`` in an async task (PLAYABLE_MATERIAL is not async).
 LIFETIME_TYPES = frozenset({"BASIC"})
-
-
-def _enum(name: str, value: Any, allowed: frozenset[str], *, required: bool = False) -> str | None:
-    if value is None or value == "":
-        if required:
-            raise TikTokValidationError(f"{name} is required; use one of {sorted(allowed)}")
-        return None
-    text = str(value).strip().upper()
-    if text not in allowed:
-        raise TikTokValidationError(f"unknown {name} {value!r}; use one of {sorted(allowed)}")
-    return text
 
 
 def _date(name: str, value: Any) -> str | None:
@@ -75,13 +74,13 @@ def check_report_options(
         raise TikTokValidationError(
             "report_type PLAYABLE_MATERIAL is not supported by TikTok's asynchronous reports; use the "
             "synchronous report operator for playable ads")
-    rtype = _enum("report_type", report_type, spec.ASYNC_REPORT_TYPES, required=True)
+    rtype = normalize_enum(report_type, spec.ASYNC_REPORT_TYPES, "report_type", required=True)
     assert rtype is not None
-    level = _enum("data_level", data_level, spec.DATA_LEVELS)
+    level = normalize_enum(data_level, spec.DATA_LEVELS, "data_level")
     if rtype in spec.DATA_LEVEL_REQUIRED and level is None:
         raise TikTokValidationError(f"data_level is required for report_type {rtype}; e.g. AUCTION_CAMPAIGN")
     dims = list(parse_field_list(dimensions, "dimensions", required=True))
-    fmt = _enum("output_format", output_format or "CSV_STRING", spec.OUTPUT_FORMATS, required=True)
+    fmt = normalize_enum(output_format or "CSV_STRING", spec.OUTPUT_FORMATS, "output_format", required=True)
     if query_lifetime and rtype not in LIFETIME_TYPES:
         raise TikTokValidationError(f"query_lifetime is only supported for report_type BASIC, not {rtype}")
     if file_name:
@@ -94,14 +93,28 @@ def check_report_options(
     return {
         "report_type": rtype,
         "data_level": level,
-        "service_type": _enum("service_type", service_type, spec.SERVICE_TYPES),
+        "service_type": normalize_enum(service_type, spec.SERVICE_TYPES, "service_type"),
         "dimensions": dims,
         "metrics": list(parse_field_list(metrics, "metrics", required=False)) or None,
         "output_format": fmt,
-        "order_type": _enum("order_type", order_type, spec.ORDER_TYPES),
+        "order_type": normalize_enum(order_type, spec.ORDER_TYPES, "order_type"),
         "filtering": normalize_filtering(filtering),
         "file_name": str(file_name) if file_name else None,
     }
+
+
+def check_date_range(start_date: Any, end_date: Any, *, query_lifetime: bool = False,
+                     names: tuple[str, str] = ("start_date", "end_date")) -> tuple[str | None, str | None]:
+    """The inclusive ``YYYY-MM-DD`` range (``None, None`` with ``query_lifetime``); ``names`` name the arguments."""
+    start, end = _date(names[0], start_date), _date(names[1], end_date)
+    if query_lifetime:
+        return None, None
+    if start is None or end is None:
+        raise TikTokValidationError(
+            f"give {names[0]} and {names[1]} (YYYY-MM-DD, inclusive) or set query_lifetime=True")
+    if start > end:
+        raise TikTokValidationError(f"{names[0]} {start} is after {names[1]} {end}; swap them")
+    return start, end
 
 
 def check_advertiser_ids(advertiser_ids: Any, report_type: str) -> list[str]:
@@ -122,7 +135,12 @@ def check_advertiser_ids(advertiser_ids: Any, report_type: str) -> list[str]:
 
 @dataclass(frozen=True)
 class ReportTaskRequest:
-    """Every ``/report/task/create/`` parameter, validated on construction."""
+    """Every ``/report/task/create/`` parameter, validated and normalised on construction.
+
+    After construction the public fields hold the normalised values: enumerations upper-case,
+    ``dimensions`` / ``metrics`` tuples, ``advertiser_ids`` a tuple (empty when one ``advertiser_id``
+    is given), dates ``YYYY-MM-DD`` (``None`` with ``query_lifetime``), ``filtering`` TikTok's list.
+    """
 
     report_type: str
     dimensions: Sequence[str]
@@ -141,7 +159,6 @@ class ReportTaskRequest:
     file_name: str | None = None
     #: ``False`` (unlike TikTok's default) so the header row holds stable field names such as ``ad_id``.
     enable_report_title_translation: bool = False
-    _normalised: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         opts = check_report_options(
@@ -155,24 +172,21 @@ class ReportTaskRequest:
             raise TikTokValidationError(f"advertiser_id must be a numeric TikTok id, got {self.advertiser_id!r}")
         if not ids and single is None:
             raise TikTokValidationError("give advertiser_id or advertiser_ids (up to 5) for the report task")
-        start, end = _date("start_date", self.start_date), _date("end_date", self.end_date)
-        if self.query_lifetime:
-            start = end = None
-        elif start is None or end is None:
-            raise TikTokValidationError(
-                "give start_date and end_date (YYYY-MM-DD, inclusive) or set query_lifetime=True")
-        elif start > end:
-            raise TikTokValidationError(f"start_date {start} is after end_date {end}; swap them")
-        opts.update(advertiser_id=single, advertiser_ids=ids, start_date=start, end_date=end)
-        self._normalised.update(opts)
+        start, end = check_date_range(self.start_date, self.end_date, query_lifetime=self.query_lifetime)
+        opts["dimensions"] = tuple(opts["dimensions"])
+        opts["metrics"] = tuple(opts["metrics"]) if opts["metrics"] else None
+        opts.update(advertiser_id=single, advertiser_ids=tuple(ids), start_date=start, end_date=end,
+                    query_lifetime=bool(self.query_lifetime), order_field=self.order_field or None,
+                    enable_report_title_translation=bool(self.enable_report_title_translation))
+        for name, value in opts.items():
+            object.__setattr__(self, name, value)
 
     # -- derived values -----------------------------------------------------------------------------
 
     @property
     def advertiser_id_list(self) -> list[str]:
         """All advertisers of the task (``advertiser_ids`` wins over ``advertiser_id``, as at TikTok)."""
-        n = self._normalised
-        return list(n["advertiser_ids"]) if n["advertiser_ids"] else [n["advertiser_id"]]
+        return list(self.advertiser_ids) if self.advertiser_ids else [str(self.advertiser_id)]
 
     @property
     def primary_advertiser_id(self) -> str:
@@ -180,33 +194,29 @@ class ReportTaskRequest:
         return self.advertiser_id_list[0]
 
     @property
-    def normalised_output_format(self) -> str:
-        return str(self._normalised["output_format"])
-
-    @property
     def date_range(self) -> tuple[str | None, str | None]:
-        return self._normalised["start_date"], self._normalised["end_date"]
+        return self.start_date, self.end_date
 
     def to_body(self) -> dict[str, Any]:
         """The JSON body of ``/report/task/create/`` (unset options left out)."""
-        n = self._normalised
-        body: dict[str, Any] = {"report_type": n["report_type"], "dimensions": n["dimensions"],
-                                "output_format": n["output_format"]}
-        if n["advertiser_ids"]:
-            body["advertiser_ids"] = n["advertiser_ids"]
+        body: dict[str, Any] = {"report_type": self.report_type, "dimensions": list(self.dimensions),
+                                "output_format": self.output_format}
+        if self.advertiser_ids:
+            body["advertiser_ids"] = list(self.advertiser_ids)
         else:
-            body["advertiser_id"] = n["advertiser_id"]
+            body["advertiser_id"] = self.advertiser_id
         for key in ("service_type", "data_level", "metrics", "filtering", "order_type", "start_date", "end_date"):
-            if n[key] is not None:
-                body[key] = n[key]
+            value = getattr(self, key)
+            if value is not None:
+                body[key] = list(value) if key == "metrics" else value
         if self.query_lifetime:
             body["query_lifetime"] = True
         if self.order_field:
             body["order_field"] = self.order_field
-        if n["file_name"] and n["output_format"] in URL_OUTPUT_FORMATS:
-            body["file_name"] = n["file_name"]
-        if n["report_type"] in TITLE_TRANSLATION_TYPES:
-            body["enable_report_title_translation"] = bool(self.enable_report_title_translation)
+        if self.file_name and self.output_format in URL_OUTPUT_FORMATS:
+            body["file_name"] = self.file_name
+        if self.report_type in TITLE_TRANSLATION_TYPES:
+            body["enable_report_title_translation"] = self.enable_report_title_translation
         return body
 
 
@@ -219,7 +229,7 @@ class DownloadLink:
     output_format: str | None
 
 
-def _ids(task_id: Any, advertiser_id: Any) -> dict[str, str]:
+def task_ids(task_id: Any, advertiser_id: Any) -> dict[str, str]:
     task, adv = str(task_id or "").strip(), str(advertiser_id or "").strip()
     if not task:
         raise TikTokValidationError("report task id is empty: pass the task_id returned by the create operator")
@@ -236,7 +246,7 @@ def create_task(request: ReportTaskRequest) -> ApiCall[str]:
 
 def check_task(task_id: Any, advertiser_id: Any) -> ApiCall[ReportTaskState]:
     """``GET /report/task/check/``: the task's status (and failure message)."""
-    ids = _ids(task_id, advertiser_id)
+    ids = task_ids(task_id, advertiser_id)
     return ApiCall("GET", spec.Paths.REPORT_TASK_CHECK, params=ids,
                    parse=lambda data: ReportTaskState.from_data(data, task_id=ids["task_id"],
                                                                 advertiser_id=ids["advertiser_id"]))
@@ -254,12 +264,12 @@ def download_task(task_id: Any, advertiser_id: Any) -> ApiCall[DownloadLink]:
 
     Open it with ``client.stream(...)``; the parse step applies only to the JSON answer.
     """
-    return ApiCall("GET", spec.Paths.REPORT_TASK_DOWNLOAD, params=_ids(task_id, advertiser_id), parse=_parse_link)
+    return ApiCall("GET", spec.Paths.REPORT_TASK_DOWNLOAD, params=task_ids(task_id, advertiser_id), parse=_parse_link)
 
 
 def cancel_task(task_id: Any, advertiser_id: Any) -> ApiCall[str]:
     """``POST /report/task/cancel/`` (only QUEUING / PROCESSING tasks); returns the new status."""
-    return ApiCall("POST", spec.Paths.REPORT_TASK_CANCEL, json_body=_ids(task_id, advertiser_id),
+    return ApiCall("POST", spec.Paths.REPORT_TASK_CANCEL, json_body=task_ids(task_id, advertiser_id),
                    parse=lambda data: str(data.get("status") or spec.TASK_CANCELED))
 
 

@@ -1,0 +1,120 @@
+"""``TikTokBaseOperator``: what every TikTok operator shares.
+
+- ``tiktok_conn_id`` and one cached :attr:`~TikTokBaseOperator.hook`, closed when ``execute`` (or
+  ``execute_complete``) ends;
+- one error wrapper: a :class:`~airflow_provider_tiktok.api.core.errors.TikTokError` that a retry
+  cannot fix (bad arguments, permissions, credentials, parameters TikTok rejected) becomes an
+  :class:`AirflowFailException` (no Airflow retries) with the error's one hint; anything retryable
+  is raised as is, so Airflow's ``retries`` apply;
+- parse-time checks for static arguments (:func:`check_positive`, :func:`is_templated`).
+
+Subclasses implement :meth:`run` (and :meth:`resume` when they defer) instead of ``execute``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cached_property
+from typing import Any, TypeVar
+
+from airflow.sdk import BaseOperator
+
+from airflow_provider_tiktok.api.core.errors import (
+    TikTokAuthError,
+    TikTokError,
+    TikTokInvalidRequestError,
+    TikTokPermissionError,
+    TikTokValidationError,
+)
+from airflow_provider_tiktok.compat import AirflowFailException
+from airflow_provider_tiktok.connection import DEFAULT_CONN_ID
+from airflow_provider_tiktok.hooks.tiktok import TikTokHook
+
+T = TypeVar("T")
+
+#: Errors a retry cannot fix: the task fails on its first try.
+PERMANENT_ERRORS: tuple[type[TikTokError], ...] = (
+    TikTokValidationError, TikTokPermissionError, TikTokAuthError, TikTokInvalidRequestError)
+
+
+def is_templated(value: Any) -> bool:
+    """True for a Jinja string (rendered at run time, so it cannot be checked while the DAG is parsed)."""
+    return isinstance(value, str) and ("{{" in value or "{%" in value)
+
+
+def check_positive(name: str, value: Any, *, integer: bool = False, allow_none: bool = False,
+                   maximum: float | None = None) -> Any:
+    """``value`` if it is a positive number (an integer with ``integer``), else a clear error naming ``name``."""
+    if value is None and allow_none:
+        return None
+    kinds: tuple[type, ...] = (int,) if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds) or value <= 0 or \
+            (maximum is not None and value > maximum):
+        what = "an integer" if integer else "a number"
+        bound = f" from 1 to {maximum:g}" if maximum is not None else " greater than 0"
+        raise TikTokValidationError(f"{name} must be {what}{bound}, got {value!r}")
+    return value
+
+
+def fail_for(exc: TikTokError, subject: str) -> BaseException:
+    """``AirflowFailException`` (no retry) for :data:`PERMANENT_ERRORS`, else ``exc`` itself."""
+    if isinstance(exc, PERMANENT_ERRORS):
+        return AirflowFailException(f"{subject}: {exc}")
+    return exc
+
+
+class TikTokBaseOperator(BaseOperator):
+    """Base class of the provider's operators.
+
+    :param tiktok_conn_id: the Airflow connection of type ``tiktok`` (default ``tiktok_default``).
+    """
+
+    ui_color = "#fe2c55"
+
+    def __init__(self, *, tiktok_conn_id: str = DEFAULT_CONN_ID, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.tiktok_conn_id = tiktok_conn_id
+
+    @cached_property
+    def hook(self) -> TikTokHook:
+        return TikTokHook(tiktok_conn_id=self.tiktok_conn_id)
+
+    @property
+    def subject(self) -> str:
+        """What failed, at the start of an error message."""
+        return f"{type(self).__name__} {self.task_id!r}"
+
+    @contextmanager
+    def tiktok_errors(self) -> Iterator[None]:
+        """Map TikTok errors to Airflow's (see :func:`fail_for`); close the hook afterwards."""
+        try:
+            yield
+        except TikTokError as exc:
+            raise fail_for(exc, self.subject) from exc
+        finally:
+            self.close_hook()
+
+    def close_hook(self) -> None:
+        hook = self.__dict__.pop("hook", None)
+        if hook is not None:
+            hook.close()
+
+    def guarded(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        with self.tiktok_errors():
+            return fn(*args, **kwargs)
+
+    def execute(self, context: Any) -> Any:
+        return self.guarded(self.run, context)
+
+    def execute_complete(self, context: Any, event: dict[str, Any] | None = None) -> Any:
+        return self.guarded(self.resume, context, event)
+
+    def run(self, context: Any) -> Any:
+        raise NotImplementedError
+
+    def resume(self, context: Any, event: dict[str, Any] | None) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} does not defer")
+
+
+__all__ = ["PERMANENT_ERRORS", "TikTokBaseOperator", "check_positive", "fail_for", "is_templated"]
