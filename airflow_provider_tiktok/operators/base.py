@@ -20,27 +20,26 @@ from typing import Any, TypeVar
 
 from airflow.sdk import BaseOperator
 
-from airflow_provider_tiktok.api.core.errors import (
-    TikTokAuthError,
-    TikTokError,
-    TikTokInvalidRequestError,
-    TikTokPermissionError,
-    TikTokValidationError,
-)
+from airflow_provider_tiktok.api.core.errors import PERMANENT_ERRORS, TikTokError, TikTokValidationError
 from airflow_provider_tiktok.compat import AirflowFailException
 from airflow_provider_tiktok.connection import DEFAULT_CONN_ID
 from airflow_provider_tiktok.hooks.tiktok import TikTokHook
 
 T = TypeVar("T")
 
-#: Errors a retry cannot fix: the task fails on its first try.
-PERMANENT_ERRORS: tuple[type[TikTokError], ...] = (
-    TikTokValidationError, TikTokPermissionError, TikTokAuthError, TikTokInvalidRequestError)
-
 
 def is_templated(value: Any) -> bool:
     """True for a Jinja string (rendered at run time, so it cannot be checked while the DAG is parsed)."""
     return isinstance(value, str) and ("{{" in value or "{%" in value)
+
+
+def holds_template(value: Any) -> bool:
+    """:func:`is_templated` for a value or anything inside a list / tuple / dict."""
+    if isinstance(value, (list, tuple)):
+        return any(holds_template(v) for v in value)
+    if isinstance(value, dict):
+        return any(holds_template(v) for v in value.values())
+    return is_templated(value)
 
 
 def check_positive(name: str, value: Any, *, integer: bool = False, allow_none: bool = False,
@@ -117,4 +116,4 @@ class TikTokBaseOperator(BaseOperator):
         raise NotImplementedError(f"{type(self).__name__} does not defer")
 
 
-__all__ = ["PERMANENT_ERRORS", "TikTokBaseOperator", "check_positive", "fail_for", "is_templated"]
+__all__ = ["TikTokBaseOperator", "check_positive", "fail_for", "holds_template", "is_templated"]

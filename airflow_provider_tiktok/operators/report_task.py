@@ -17,7 +17,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from airflow_provider_tiktok.api.core.errors import TikTokError
+from airflow_provider_tiktok.api.core.errors import TikTokInvalidRequestError
 from airflow_provider_tiktok.api.core.params import normalize_enum
 from airflow_provider_tiktok.api.marketing import reports
 from airflow_provider_tiktok.compat import AirflowFailException, AirflowSensorTimeout, default_deferrable
@@ -29,7 +29,7 @@ from airflow_provider_tiktok.operators._report_common import (
     is_reusable,
     raise_for_state,
 )
-from airflow_provider_tiktok.operators.base import TikTokBaseOperator, check_positive, is_templated
+from airflow_provider_tiktok.operators.base import TikTokBaseOperator, check_positive, holds_template
 from airflow_provider_tiktok.operators.report_download import download_result, outlet_assets
 from airflow_provider_tiktok.triggers.events import ReportTaskEvent
 from airflow_provider_tiktok.triggers.report_task import TikTokReportTaskTrigger
@@ -49,7 +49,7 @@ def split_request(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 def check_static_request(params: dict[str, Any]) -> None:
     """Parse-time check of the request values that hold no template (the model's own rules)."""
-    static = {k: v for k, v in params.items() if not _holds_template(v)}
+    static = {k: v for k, v in params.items() if not holds_template(v)}
     options = ("report_type", "dimensions", "data_level", "service_type", "output_format", "metrics", "order_type",
                "filtering", "file_name", "query_lifetime")
     if all(k in static for k in options if k in params):  # the combination can only be checked complete
@@ -63,14 +63,6 @@ def check_static_request(params: dict[str, Any]) -> None:
     if "report_start_date" in static and "report_end_date" in static:
         reports.check_date_range(static["report_start_date"], static["report_end_date"],
                                  query_lifetime=bool(static.get("query_lifetime")), names=tuple(RENAMED))
-
-
-def _holds_template(value: Any) -> bool:
-    if isinstance(value, (list, tuple)):
-        return any(_holds_template(v) for v in value)
-    if isinstance(value, dict):
-        return any(_holds_template(v) for v in value.values())
-    return is_templated(value)
 
 
 def build_request(params: dict[str, Any]) -> reports.ReportTaskRequest:
@@ -168,8 +160,9 @@ class TikTokRunReportOperator(_ReportRequestOperator):
     Crash-safe: the TikTok task id is remembered in Airflow's per-task state store (Airflow 3.3
     ``task_state_store``; an Airflow Variable on 3.1/3.2) before waiting, so a retry reconnects to the
     same TikTok task instead of creating a duplicate. Only TikTok's own answer that the remembered task
-    is unusable (unknown, expired, FAILED, CANCELED) leads to a new task: a transport error or a TikTok
-    server error fails the try and keeps the remembered id. ``on_kill`` cancels the task.
+    is unusable (unknown or expired: 40002; FAILED; CANCELED) leads to a new task: any other error
+    (transport, TikTok server error, rate limit, credentials) fails the try and keeps the remembered id.
+    ``on_kill`` cancels the task.
 
     Takes the request keywords plus ``destination``, ``destination_conn_id``, ``compression``,
     ``emit_asset`` (as :class:`~airflow_provider_tiktok.operators.report_download.TikTokDownloadReportOperator`),
@@ -250,9 +243,7 @@ class TikTokRunReportOperator(_ReportRequestOperator):
             return None
         try:
             state = self.hook.get_report_task_state(info["report_task_id"], info["advertiser_id"])
-        except TikTokError as exc:
-            if exc.retryable:  # TikTok did not answer about the task: keep it, fail this try
-                raise
+        except TikTokInvalidRequestError as exc:  # TikTok's answer: unknown or expired (kept 30 days)
             self.log.warning("TikTok says the remembered report task %s is unusable (%s); creating a new one",
                              info["report_task_id"], exc)
             memo.clear()

@@ -32,7 +32,7 @@ from airflow_provider_tiktok.api.marketing.integrated import SyncReportRequest
 from airflow_provider_tiktok.api.marketing.typing_rows import RowShaper
 from airflow_provider_tiktok.api.marketing.windows import ReportWindow, check_lookback, check_timezone, resolve_window
 from airflow_provider_tiktok.compat import AirflowSkipException
-from airflow_provider_tiktok.operators.base import TikTokBaseOperator, check_positive
+from airflow_provider_tiktok.operators.base import TikTokBaseOperator, check_positive, holds_template
 from airflow_provider_tiktok.operators.results import write_result
 from airflow_provider_tiktok.utils.storage import (
     CsvSink,
@@ -162,12 +162,14 @@ class TikTokSyncReportOperator(TikTokBaseOperator):
         self.compression = compression
         self.typed_metrics = typed_metrics
         self.destination_conn_id = destination_conn_id
+        if not any(holds_template(getattr(self, name)) for name in self.template_fields if name != "destination"):
+            self.build_request()  # every request value is static: check the combination at DAG parse time
 
     # -- building blocks ---------------------------------------------------------------------------
 
     @property
     def subject(self) -> str:
-        if self.report_type == "BC":
+        if str(self.report_type).strip().upper() == "BC":
             return f"Business Center {self.bc_id}"
         return f"Advertiser {self.advertiser_id}"
 

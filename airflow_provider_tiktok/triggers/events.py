@@ -22,6 +22,8 @@ class ReportTaskEvent:
     :param advertiser_id: the task's advertiser.
     :param message: a sentence for the task log.
     :param report_status: TikTok's last status string (``SUCCESS``, ``PROCESSING``, ...) when known.
+    :param retryable: for ``error``: whether an Airflow retry may help (``False`` for bad credentials,
+        permissions or parameters, which then fail the task on its first try).
     """
 
     status: EventStatus
@@ -29,6 +31,7 @@ class ReportTaskEvent:
     advertiser_id: str
     message: str
     report_status: str | None = None
+    retryable: bool = True
 
     @classmethod
     def from_state(cls, state: ReportTaskState, *, timed_out: bool = False) -> ReportTaskEvent:
@@ -50,7 +53,7 @@ class ReportTaskEvent:
         return cls(status=payload["status"], report_task_id=str(payload.get("report_task_id") or ""),
                    advertiser_id=str(payload.get("advertiser_id") or ""),
                    message=str(payload.get("message") or payload["status"]),
-                   report_status=payload.get("report_status"))
+                   report_status=payload.get("report_status"), retryable=bool(payload.get("retryable", True)))
 
     def raise_for_status(self) -> None:
         """Return on success; fail (no retry) on FAILED / CANCELED; ``AirflowSensorTimeout`` on timeout."""
@@ -60,6 +63,8 @@ class ReportTaskEvent:
             raise AirflowFailException(self.message)
         if self.status == "timeout":
             raise AirflowSensorTimeout(self.message)
+        if not self.retryable:
+            raise AirflowFailException(f"TikTok report task {self.report_task_id}: {self.message}")
         raise AirflowException(f"TikTok report task {self.report_task_id}: {self.message}")
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
-from airflow_provider_tiktok.api.core.errors import TikTokError
+from airflow_provider_tiktok.api.core.errors import PERMANENT_ERRORS, TikTokError
 from airflow_provider_tiktok.api.marketing.status import poll_intervals
 from airflow_provider_tiktok.connection import DEFAULT_CONN_ID
 from airflow_provider_tiktok.hooks.tiktok import TikTokHook
@@ -64,8 +64,9 @@ class TikTokReportTaskTrigger(BaseTrigger):
             "max_poll_interval": self.max_poll_interval,
         }
 
-    def _event(self, status: EventStatus, message: str) -> TriggerEvent:
-        return TriggerEvent(ReportTaskEvent(status, self.report_task_id, self.advertiser_id, message).to_payload())
+    def _event(self, status: EventStatus, message: str, *, retryable: bool = True) -> TriggerEvent:
+        event = ReportTaskEvent(status, self.report_task_id, self.advertiser_id, message, retryable=retryable)
+        return TriggerEvent(event.to_payload())
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
         hook = TikTokHook(tiktok_conn_id=self.tiktok_conn_id)
@@ -81,7 +82,7 @@ class TikTokReportTaskTrigger(BaseTrigger):
                 self.log.info("%s; next check in %.0fs", state.describe(), pause)
                 await asyncio.sleep(pause)
         except TikTokError as exc:
-            yield self._event("error", str(exc))
+            yield self._event("error", str(exc), retryable=not isinstance(exc, PERMANENT_ERRORS))
         except Exception as exc:  # e.g. a missing connection: still one event, never a crashed trigger
             yield self._event("error", f"{type(exc).__name__}: {exc}")
         finally:

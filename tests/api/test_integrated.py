@@ -16,7 +16,7 @@ from airflow_provider_tiktok.api.core.retry import RetryPolicy
 from airflow_provider_tiktok.api.marketing.integrated import SyncReportReader, SyncReportRequest, TikTokRowCountError
 from airflow_provider_tiktok.api.marketing.windows import ReportWindow
 from airflow_provider_tiktok.testing import TikTokEmulator
-from airflow_provider_tiktok.testing.validation import validate_report
+from airflow_provider_tiktok.testing.emulator.validation import validate_report
 
 PATH = "/report/integrated/get/"
 D = dt.date

@@ -195,3 +195,27 @@ def test_run_on_kill_cancels_the_tiktok_task(tiktok_connection, tmp_path, monkey
     with pytest.raises(KeyboardInterrupt):
         op.execute(context())
     assert emu.tasks[0]["status"] == "CANCELED"
+
+
+@pytest.mark.parametrize(("fault", "error"), [("reset", "TikTokTransportError"), ("http", "TikTokTransportError"),
+                                              ("40105", "AirflowFailException")])
+def test_run_retry_keeps_the_remembered_task_when_tiktok_did_not_say_it_is_gone(tiktok_connection, tmp_path,
+                                                                                 fault, error):
+    """A network blip (or bad credentials) on the remembered task's check must not create a duplicate task."""
+    from airflow_provider_tiktok.api.core.retry import RetryPolicy
+    from airflow_provider_tiktok.hooks.tiktok import TikTokHook
+    from airflow_provider_tiktok.testing import Fault
+
+    emu = tiktok_connection
+    first = TikTokCreateReportTaskOperator(task_id="c", **request_kwargs(emu)).execute(context())
+    store = InMemoryStateStore()
+    store.set(ReportTaskMemo.KEY, first)
+    emu.faults.add("/report/task/check/", {"reset": Fault.reset(), "http": Fault.http(503),
+                                           "40105": Fault.code(40105)}[fault], every=True)
+    op = TikTokRunReportOperator(task_id="run", destination=f"file://{tmp_path / 'r.csv'}", poll_interval=0.1,
+                                 deferrable=False, **request_kwargs(emu))
+    op.__dict__["hook"] = TikTokHook(retry=RetryPolicy(max_attempts=2, initial_wait=0, max_wait=0, jitter=0))
+    with pytest.raises(Exception) as info:
+        op.execute(context(store))
+    assert type(info.value).__name__ == error
+    assert emu.count(CREATE) == 1 and store.get(ReportTaskMemo.KEY) == first

@@ -194,10 +194,23 @@ def test_interval_without_a_completed_day_skips(tiktok_connection: TikTokEmulato
 )
 def test_templated_bad_input_fails_before_any_http_call(tiktok_connection: TikTokEmulator, tmp_path: Path,
                                                          overrides: dict[str, Any], needle: str) -> None:
-    op = operator(tmp_path, **overrides)
+    advertiser = overrides.pop("advertiser_id", TOKYO)
+    op = operator(tmp_path, advertiser_id="{{ params.advertiser }}", **overrides)
+    op.advertiser_id = advertiser  # as rendered at run time
     with pytest.raises(AirflowFailException, match=needle):
         op.execute(interval("2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z"))
     assert tiktok_connection.requests == []
+
+
+@pytest.mark.parametrize(("overrides", "needle"), [
+    ({"report_type": "AUDIENCE", "dimensions": ["gender", "stat_time_hour"]}, "no hourly"),
+    ({"report_type": "bc", "advertiser_id": None, "dimensions": ["advertiser_id"], "data_level": None}, "needs bc_id"),
+    ({"dimensions": "campaign_id;stat_time_day"}, "not TikTok field names"),
+    ({"data_level": "AUCTION_NOPE"}, "data_level"),
+])
+def test_static_bad_request_fails_at_dag_parse_time(tmp_path: Path, overrides: dict[str, Any], needle: str) -> None:
+    with pytest.raises(TikTokValidationError, match=needle):
+        operator(tmp_path, **overrides)
 
 
 @pytest.mark.parametrize(

@@ -85,3 +85,21 @@ async def test_missing_connection_becomes_an_error_event(monkeypatch):
     events = [event async for event in trigger.run()]
     assert len(events) == 1
     assert events[0].payload["status"] == "error" and "tiktok_nowhere" in events[0].payload["message"]
+
+
+async def test_a_permanent_error_fails_the_task_on_its_first_try(tiktok_connection, create_report_task):
+    from airflow_provider_tiktok.compat import AirflowException, AirflowFailException
+    from airflow_provider_tiktok.triggers.events import ReportTaskEvent
+
+    emu = tiktok_connection
+    task_id = create_report_task(emu, status="SUCCESS", queuing_seconds=60)
+    emu.faults.add("/report/task/check/", Fault.code(40105), every=True)
+    [payload] = await events(trigger_for(emu, task_id))
+    event = ReportTaskEvent.from_payload(payload)
+    assert event.status == "error" and event.retryable is False and "40105" in event.message
+    with pytest.raises(AirflowFailException):
+        event.raise_for_status()
+    transient = ReportTaskEvent.from_payload({**payload, "retryable": True})
+    with pytest.raises(AirflowException) as info:
+        transient.raise_for_status()
+    assert not isinstance(info.value, AirflowFailException)

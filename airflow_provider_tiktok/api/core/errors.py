@@ -239,6 +239,12 @@ def error_class_for_code(code: int) -> type[TikTokAPIError]:
     return TikTokAPIError
 
 
+#: Errors no retry can fix (bad arguments, credentials, permissions, parameters TikTok rejected): the
+#: Airflow task fails on its first try.
+PERMANENT_ERRORS: tuple[type[TikTokError], ...] = (
+    TikTokValidationError, TikTokPermissionError, TikTokAuthError, TikTokInvalidRequestError)
+
+
 def is_retryable(exc: BaseException) -> bool:
     """True for errors worth retrying with backoff (rate limits, server and transport errors)."""
     return isinstance(exc, TikTokError) and bool(exc.retryable)

@@ -32,6 +32,7 @@ from airflow_provider_tiktok.api.core.errors import (
     TikTokTransportError,
     TikTokValidationError,
 )
+from airflow_provider_tiktok.api.core.pager import NumberedPage, iter_numbered_pages
 from airflow_provider_tiktok.api.core.params import check_id, normalize_enum, normalize_filtering, parse_field_list
 from airflow_provider_tiktok.api.marketing.windows import ReportWindow, chunk_window, max_days_for
 
@@ -188,25 +189,17 @@ class SyncReportRequest:
 
 
 @dataclass
-class ReportPage:
+class ReportPage(NumberedPage):
     """One answer of ``/report/integrated/get/``."""
 
-    items: list[dict[str, Any]]
-    page: int
-    page_size: int
-    total_number: int
-    total_page: int
     total_metrics: dict[str, Any] | None = None
     throttled: str | None = None
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> ReportPage:
-        info = data.get("page_info") or {}
-        items = list(data.get("list") or [])
-        return cls(items=items, page=int(info.get("page", 1)), page_size=int(info.get("page_size", len(items))),
-                   total_number=int(info.get("total_number", len(items))),
-                   total_page=int(info.get("total_page", 1 if items else 0)),
-                   total_metrics=data.get("total_metrics"))
+    def from_data(cls, data: Mapping[str, Any], *, items_key: str = "list") -> ReportPage:
+        base = NumberedPage.from_data(data, items_key=items_key)
+        return cls(items=base.items, page=base.page, page_size=base.page_size, total_number=base.total_number,
+                   total_page=base.total_page, total_metrics=data.get("total_metrics"))
 
 
 @dataclass
@@ -278,33 +271,18 @@ class SyncReportReader:
         self.stats.chunks.append(label)
         if first.total_metrics is not None:
             self.stats.total_metrics.append({"window": label, **first.total_metrics})
-        received = 0
-        page, page_no = first, 1
-        while True:
+        pages = iter_numbered_pages(lambda number: self._fetch(window, number), label=label,
+                                    path=spec.Paths.REPORT_INTEGRATED_GET, first=first)
+        for page in pages:
             if page.throttled and not self.stats.throttled:
                 self.stats.throttled = True
                 self.on_warning(
                     f"TikTok truncated the report for {label} to {spec.SYNC_REPORT_AD_LIMIT:,} ads "
                     f"({spec.ADS_THROTTLE_HEADER}: {page.throttled}); filter by campaign_ids/adgroup_ids or use "
                     "an async report to get every ad")
-            if page.total_number != first.total_number:
-                raise TikTokRowCountError(
-                    f"{label}: total_number changed from {first.total_number} to {page.total_number} on page "
-                    f"{page_no} (the data changed while paging); rerun the task",
-                    path=spec.Paths.REPORT_INTEGRATED_GET)
-            received += len(page.items)
             self.stats.rows += len(page.items)
             if page.items:
                 yield page.items
-            if page_no >= page.total_page or not page.items:
-                break
-            page_no += 1
-            page = self._fetch(window, page_no)
-        if received != first.total_number:
-            raise TikTokRowCountError(
-                f"{label}: received {received} rows but TikTok reported total_number={first.total_number} "
-                f"over {first.total_page} page(s); the report is incomplete, nothing was kept",
-                path=spec.Paths.REPORT_INTEGRATED_GET)
 
 
 __all__ = [
