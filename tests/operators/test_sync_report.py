@@ -127,7 +127,8 @@ def test_csv_gzip_output(tiktok_connection: TikTokEmulator, tmp_path: Path) -> N
 
 
 def test_permission_error_fails_without_retry(tiktok_connection: TikTokEmulator, tmp_path: Path) -> None:
-    with pytest.raises(AirflowFailException, match=f"Advertiser {FORBIDDEN}: TikTok error 40001.*needed scope \\(e.g. Reporting\\)"):
+    expected = f"Advertiser {FORBIDDEN}: TikTok error 40001.*needed scope \\(e.g. Reporting\\)"
+    with pytest.raises(AirflowFailException, match=expected):
         operator(tmp_path, advertiser_id=FORBIDDEN, timezone="UTC", report_start_date="2024-01-01",
                  report_end_date="2024-01-01").execute({})
     assert files_under(tmp_path) == []
