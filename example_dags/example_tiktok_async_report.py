@@ -111,18 +111,19 @@ with DAG(
 
     @task(pool="default_pool")
     def summarize(downloads: list[dict[str, Any]]) -> dict[str, Any]:
-        """Read each downloaded CSV back: row count and total spend per advertiser."""
+        """Read each downloaded CSV back (``uri`` of the download result): row count and total spend per advertiser."""
         if isinstance(downloads, dict):  # a single advertiser may arrive unwrapped
             downloads = [downloads]
         files, total_rows, total_spend = [], 0, 0.0
         for result in downloads:
-            path = ObjectStoragePath(result["destination"], conn_id=OUTPUT_CONN_ID)
+            path = ObjectStoragePath(result["uri"], conn_id=OUTPUT_CONN_ID)
             with path.open("rb") as raw:
                 rows = list(csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8")))
             spend = sum(float(row["spend"]) for row in rows if row.get("spend") not in (None, "", "-"))
-            print(f"advertiser {result['advertiser_id']}: {len(rows)} rows, spend {spend:.2f} -> {path}")
-            files.append({"advertiser_id": result["advertiser_id"], "uri": str(path), "rows": len(rows),
-                          "spend": round(spend, 2)})
+            print(f"advertiser {result['advertiser_id']} (TikTok task {result['report_task_id']}): {len(rows)} rows, "
+                  f"spend {spend:.2f} -> {path}")
+            files.append({"advertiser_id": result["advertiser_id"], "report_task_id": result["report_task_id"],
+                          "uri": str(path), "rows": len(rows), "spend": round(spend, 2)})
             total_rows += len(rows)
             total_spend += spend
         return {"outputs": [f["uri"] for f in files], "rows": total_rows, "spend": round(total_spend, 2),

@@ -48,8 +48,8 @@ with DAG(
     TikTokBusinessAccountMetricsOperator(
         task_id="account_daily_metrics",
         tiktok_conn_id=TIKTOK_ACCOUNTS_CONN_ID,
-        date_from=FIRST_DAY,
-        date_to=LAST_DAY,
+        report_start_date=FIRST_DAY,
+        report_end_date=LAST_DAY,
         destination=OUTPUT_BASE + "/business_account/" + LAST_DAY + ".jsonl",
         destination_conn_id=OUTPUT_CONN_ID,
     )
