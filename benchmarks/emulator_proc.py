@@ -25,8 +25,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from airflow_provider_tiktok.testing import TikTokEmulator
-from airflow_provider_tiktok.testing import handlers_reports as H
-from airflow_provider_tiktok.testing.wire import Response, Route
+from airflow_provider_tiktok.testing.emulator.handlers import reports as H
+from airflow_provider_tiktok.testing.emulator.interface import Route
+from airflow_provider_tiktok.testing.emulator.wire import Response
 
 CHUNK = 1024 * 1024
 

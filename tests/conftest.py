@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+# The emulator fixtures are an opt-in plugin (no pytest11 entry point): load it for the whole suite.
+pytest_plugins = ["airflow_provider_tiktok.testing.pytest_plugin"]
+
 _HOME = Path(tempfile.mkdtemp(prefix="tiktok-provider-tests-"))
 os.environ["AIRFLOW_HOME"] = str(_HOME)
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"

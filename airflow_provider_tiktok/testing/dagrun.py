@@ -22,7 +22,6 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,8 @@ class DagRunResult:
         return self.state == "success"
 
 
-def _airflow() -> str:
+def airflow_command() -> str:
+    """The ``airflow`` executable next to this Python (a virtualenv's), else ``airflow`` on PATH."""
     candidate = Path(sys.executable).with_name("airflow")
     return str(candidate) if candidate.exists() else "airflow"
 
@@ -109,9 +109,9 @@ def run_dag(
     full_env = airflow_env(dag_file, home, env)
     db = home / "airflow.db"
     if not db.exists():
-        subprocess.run([_airflow(), "db", "migrate"], env=full_env, check=True, capture_output=True,  # noqa: S603
+        subprocess.run([airflow_command(), "db", "migrate"], env=full_env, check=True, capture_output=True,  # noqa: S603
                        timeout=timeout)
-    cmd = [_airflow(), "dags", "test", dag_id]
+    cmd = [airflow_command(), "dags", "test", dag_id]
     if logical_date:
         cmd.append(logical_date)
     proc = subprocess.run(cmd, env=full_env, capture_output=True, text=True, timeout=timeout)  # noqa: S603
@@ -119,8 +119,3 @@ def run_dag(
     return DagRunResult(dag_id=dag_id, run_id=run_id, state=state, task_states=states, tries=tries,
                         returncode=proc.returncode, output=proc.stdout + proc.stderr)
 
-
-def summary(result: DagRunResult) -> dict[str, Any]:
-    """A JSON-friendly view (for demo reports)."""
-    return {"dag_id": result.dag_id, "run_id": result.run_id, "state": result.state,
-            "tasks": dict(result.task_states), "tries": dict(result.tries)}

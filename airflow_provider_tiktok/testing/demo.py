@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from airflow_provider_tiktok.testing.dagrun import DagRunResult, run_dag
+from airflow_provider_tiktok.testing.dagrun import DagRunResult, airflow_command, airflow_env, run_dag
 from airflow_provider_tiktok.testing.emulator import TikTokEmulator
 
 #: Pools the example DAGs use; the demo's emulator has no QPS limit, a real app's tier sets the size.
@@ -62,19 +62,12 @@ def find_dags(folder: Path) -> list[tuple[Path, str]]:
     return found
 
 
-def _airflow() -> str:
-    candidate = Path(sys.executable).with_name("airflow")
-    return str(candidate) if candidate.exists() else "airflow"
-
-
 def prepare_home(home: Path, env: dict[str, str]) -> None:
     """Migrate the SQLite database once and create the pools (run_dag reuses this home)."""
-    from airflow_provider_tiktok.testing.dagrun import airflow_env
-
     full = airflow_env(home / "none.py", home, env)
-    subprocess.run([_airflow(), "db", "migrate"], env=full, check=True, capture_output=True)  # noqa: S603
+    subprocess.run([airflow_command(), "db", "migrate"], env=full, check=True, capture_output=True)  # noqa: S603
     for name, slots in POOLS.items():
-        cmd = [_airflow(), "pools", "set", name, str(slots), "TikTok API calls (size to the app's QPS tier)"]
+        cmd = [airflow_command(), "pools", "set", name, str(slots), "TikTok API calls (size to the app's QPS tier)"]
         subprocess.run(cmd, env=full, check=True, capture_output=True)  # noqa: S603
 
 

@@ -1,6 +1,11 @@
-"""pytest fixtures for the TikTok emulator (registered as a ``pytest11`` entry point).
+"""pytest fixtures for the TikTok emulator: ``tiktok_emulator``, ``tiktok_emulator_factory``, ``tiktok_connection``.
 
-Import stays light: no Airflow import at module level.
+Opt-in (the provider registers no plugin in every pytest session): ``pytest -p
+airflow_provider_tiktok.testing.pytest_plugin``, or in your top-level ``conftest.py``::
+
+    pytest_plugins = ["airflow_provider_tiktok.testing.pytest_plugin"]
+
+Import stays light: no Airflow import.
 """
 
 from __future__ import annotations

@@ -27,8 +27,8 @@ with DAG("tiktok_pipeline", schedule=None, start_date=pendulum.datetime(2024, 1,
         task_id="wait", report_task_id="{{ ti.xcom_pull('create', key='report_task_id') }}",
         advertiser_id="{{ ti.xcom_pull('create', key='advertiser_id') }}", deferrable=True, poke_interval=0.2)
     download = TikTokDownloadReportOperator(
-        task_id="download", report_task_id="{{ ti.xcom_pull('create')['task_id'] }}",
-        advertiser_id="{{ ti.xcom_pull('create')['advertiser_id'] }}",
+        task_id="download", report_task_id="{{ ti.xcom_pull('create', key='report_task_id') }}",
+        advertiser_id="{{ ti.xcom_pull('create', key='advertiser_id') }}",
         destination="file://" + os.environ["TEST_OUT"] + "/{{ ds }}.csv")
     create >> wait >> download
 '''
@@ -38,23 +38,24 @@ import os
 from datetime import timedelta
 import pendulum
 from airflow.sdk import DAG
-import airflow_provider_tiktok.operators.report_task as report_task
+from airflow_provider_tiktok.hooks.tiktok import TikTokHook
+from airflow_provider_tiktok.operators.report_task import TikTokRunReportOperator
 
 
-class CrashOnceRunReport(report_task.TikTokRunReportOperator):
+class CrashOnceRunReport(TikTokRunReportOperator):
     """Try 1 dies while waiting (after the TikTok task was created), like a lost worker."""
 
     def execute(self, context):
         if context["ti"].try_number > 1:
             return super().execute(context)
-        original = report_task.wait_for_task
+        original = TikTokHook.wait_for_report_task
         def crash(*args, **kwargs):
             raise RuntimeError("simulated worker crash")
-        report_task.wait_for_task = crash
+        TikTokHook.wait_for_report_task = crash
         try:
             return super().execute(context)
         finally:
-            report_task.wait_for_task = original
+            TikTokHook.wait_for_report_task = original
 
 
 with DAG("tiktok_crash_once", schedule=None, start_date=pendulum.datetime(2024, 1, 1), catchup=False):

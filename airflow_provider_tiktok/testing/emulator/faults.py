@@ -19,7 +19,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Union
 
-from airflow_provider_tiktok.testing import constants as C
+import airflow_provider_tiktok.testing.emulator.constants as C
+from airflow_provider_tiktok.api.spec import BUSINESS_PREFIX
 
 FaultSpec = Union["Fault", str, int]
 
@@ -98,8 +99,8 @@ class Fault:
 
 def normalize_key(path: str) -> str:
     """Map user-supplied endpoint names to the emulator's endpoint keys."""
-    if path.startswith(C.API_PREFIX):
-        path = path[len(C.API_PREFIX) :]
+    if path.startswith(BUSINESS_PREFIX):
+        path = path[len(BUSINESS_PREFIX) :]
     if path.startswith("/files"):
         return "/files/"
     if not path.startswith("/"):

@@ -6,19 +6,19 @@ import csv
 import io
 import math
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote, unquote
 
-from airflow_provider_tiktok.testing import constants as C
-from airflow_provider_tiktok.testing.common import check_advertisers, str_param
-from airflow_provider_tiktok.testing.data import iter_csv
-from airflow_provider_tiktok.testing.state import FileLink, MarketingToken, Task, TaskOutcome
-from airflow_provider_tiktok.testing.validation import ReportQuery, validate_report
-from airflow_provider_tiktok.testing.wire import ApiError, Request, Response, Route, ok
-from airflow_provider_tiktok.testing.xlsx import XLSX_MIME, build_xlsx
-
-if TYPE_CHECKING:
-    from airflow_provider_tiktok.testing.emulator import TikTokEmulator
+import airflow_provider_tiktok.testing.emulator.constants as C
+from airflow_provider_tiktok.api import spec
+from airflow_provider_tiktok.testing.emulator.auth import check_advertisers
+from airflow_provider_tiktok.testing.emulator.data import iter_csv
+from airflow_provider_tiktok.testing.emulator.interface import Emulator, Route
+from airflow_provider_tiktok.testing.emulator.params import str_param
+from airflow_provider_tiktok.testing.emulator.state import FileLink, MarketingToken, Task, TaskOutcome
+from airflow_provider_tiktok.testing.emulator.validation import ReportQuery, validate_report
+from airflow_provider_tiktok.testing.emulator.wire import ApiError, Request, Response, ok
+from airflow_provider_tiktok.testing.emulator.xlsx import XLSX_MIME, build_xlsx
 
 TASK_RETENTION_SECONDS = 30 * 86400
 
@@ -27,7 +27,7 @@ def _token_advertisers(req: Request) -> list[str]:
     return list(req.token.advertiser_ids) if isinstance(req.token, MarketingToken) else []
 
 
-def _check_query_permissions(emu: TikTokEmulator, req: Request, query: ReportQuery) -> None:
+def _check_query_permissions(emu: Emulator, req: Request, query: ReportQuery) -> None:
     if query.report_type == "BC":
         if not isinstance(req.token, MarketingToken) or query.bc_id != emu.config.bc_id:
             raise ApiError(40001, f"No permission to operate business center {query.bc_id}")
@@ -36,7 +36,7 @@ def _check_query_permissions(emu: TikTokEmulator, req: Request, query: ReportQue
 
 
 # --- sync --------------------------------------------------------------------------------
-def report_integrated_get(emu: TikTokEmulator, req: Request) -> Response:
+def report_integrated_get(emu: Emulator, req: Request) -> Response:
     query = validate_report(req.query, async_mode=False, bc_advertisers=_token_advertisers(req))
     _check_query_permissions(emu, req, query)
     plan = emu.make_plan(query, sync=True)
@@ -69,21 +69,21 @@ def report_integrated_get(emu: TikTokEmulator, req: Request) -> Response:
     }
     if query.enable_total_metrics:
         data["total_metrics"] = plan.total_metrics()
-    headers = {C.ADS_THROTTLE_HEADER: C.ADS_THROTTLE_MESSAGE} if plan.throttled else None
+    headers = {spec.ADS_THROTTLE_HEADER: C.ADS_THROTTLE_MESSAGE} if plan.throttled else None
     return ok(data, headers=headers)
 
 
 # --- async -------------------------------------------------------------------------------
-def _outcome_for(emu: TikTokEmulator, index: int) -> TaskOutcome:
+def _outcome_for(emu: Emulator, index: int) -> TaskOutcome:
     cfg = emu.config
     if index < len(cfg.task_outcomes):
         return TaskOutcome.parse(cfg.task_outcomes[index])
     if cfg.task_failure_message:
-        return TaskOutcome(status=C.FAILED, message=cfg.task_failure_message)
+        return TaskOutcome(status=spec.TASK_FAILED, message=cfg.task_failure_message)
     return TaskOutcome()
 
 
-def report_task_create(emu: TikTokEmulator, req: Request) -> Response:
+def report_task_create(emu: Emulator, req: Request) -> Response:
     params = req.json or {}
     query = validate_report(params, async_mode=True, bc_advertisers=_token_advertisers(req))
     _check_query_permissions(emu, req, query)
@@ -111,7 +111,7 @@ def report_task_create(emu: TikTokEmulator, req: Request) -> Response:
     return ok({"task_id": task_id})
 
 
-def _lookup_task(emu: TikTokEmulator, req: Request, params: dict[str, Any]) -> Task:
+def _lookup_task(emu: Emulator, req: Request, params: dict[str, Any]) -> Task:
     """Shared checks of check/download/cancel: ids present, task exists, same token, advertiser."""
     task_id = str_param(params, "task_id", required=True)
     advertiser_id = str_param(params, "advertiser_id", required=True)
@@ -132,21 +132,21 @@ def _lookup_task(emu: TikTokEmulator, req: Request, params: dict[str, Any]) -> T
     return task
 
 
-def report_task_check(emu: TikTokEmulator, req: Request) -> Response:
+def report_task_check(emu: Emulator, req: Request) -> Response:
     task = _lookup_task(emu, req, req.query)
     status = task.status_at(emu.state.clock.now())
-    return ok({"status": status, "message": task.outcome.message if status == C.FAILED else ""})
+    return ok({"status": status, "message": task.outcome.message if status == spec.TASK_FAILED else ""})
 
 
-def report_task_cancel(emu: TikTokEmulator, req: Request) -> Response:
+def report_task_cancel(emu: Emulator, req: Request) -> Response:
     task = _lookup_task(emu, req, req.json or {})
     with emu.state.lock:
         now = emu.state.clock.now()
         status = task.status_at(now)
-        if status not in (C.QUEUING, C.PROCESSING):
+        if status not in (spec.TASK_QUEUING, spec.TASK_PROCESSING):
             raise ApiError(40002, f"task status is {status}, can not cancel")
         task.canceled_at = now
-    return ok({"status": C.CANCELED})
+    return ok({"status": spec.TASK_CANCELED})
 
 
 def _file_name(task: Task) -> str:
@@ -155,16 +155,16 @@ def _file_name(task: Task) -> str:
     return name if name.lower().endswith(ext) else name + ext
 
 
-def report_task_download(emu: TikTokEmulator, req: Request) -> Response:
+def report_task_download(emu: Emulator, req: Request) -> Response:
     task = _lookup_task(emu, req, req.query)
     status = task.status_at(emu.state.clock.now())
-    if status in (C.QUEUING, C.PROCESSING):
+    if status in (spec.TASK_QUEUING, spec.TASK_PROCESSING):
         raise ApiError(
             40201, f"Task is not ready (status {status}), please wait for the task to complete and try again."
         )
-    if status == C.FAILED:
+    if status == spec.TASK_FAILED:
         raise ApiError(40002, f"Task {task.task_id} failed and has no output: {task.outcome.message}")
-    if status == C.CANCELED:
+    if status == spec.TASK_CANCELED:
         raise ApiError(40002, f"Task {task.task_id} was canceled and has no output.")
     fmt = task.query.output_format
     if fmt == "CSV_STRING":
@@ -184,13 +184,13 @@ def report_task_download(emu: TikTokEmulator, req: Request) -> Response:
     return ok({"download_url": url, "file_name": link.file_name, "output_format": fmt})
 
 
-def iter_task_csv(emu: TikTokEmulator, task: Task) -> Iterator[bytes]:
+def iter_task_csv(emu: Emulator, task: Task) -> Iterator[bytes]:
     """The task's CSV bytes (a deterministic function of seed + task parameters + size knobs)."""
     plan = emu.make_plan(task.query, sync=False, row_limit=task.report_rows, unbounded=task.report_bytes is not None)
     return iter_csv(plan, titles=task.query.title_translation, max_bytes=task.report_bytes)
 
 
-def task_xlsx(emu: TikTokEmulator, task: Task) -> bytes:
+def task_xlsx(emu: Emulator, task: Task) -> bytes:
     text = b"".join(iter_task_csv(emu, task)).decode()
     return build_xlsx(csv.reader(io.StringIO(text)))
 
@@ -202,7 +202,7 @@ def _s3_error(code: str, message: str) -> bytes:
     ).encode()
 
 
-def serve_file(emu: TikTokEmulator, req: Request) -> Response:
+def serve_file(emu: Emulator, req: Request) -> Response:
     """``GET /files/<token>/<name>``: no Access-Token needed; expires like a signed TOS/S3 URL."""
     parts = req.path[len("/files/") :].split("/", 1)
     token = parts[0]

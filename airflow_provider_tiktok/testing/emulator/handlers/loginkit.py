@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlencode
 
-from airflow_provider_tiktok.testing import constants as C
-from airflow_provider_tiktok.testing.wire import OAuthError, Request, Response, Route
-
-if TYPE_CHECKING:
-    from airflow_provider_tiktok.testing.emulator import TikTokEmulator
+import airflow_provider_tiktok.testing.emulator.constants as C
+from airflow_provider_tiktok.testing.emulator.interface import Emulator, Route
+from airflow_provider_tiktok.testing.emulator.state import RefreshToken, UserToken
+from airflow_provider_tiktok.testing.emulator.wire import OAuthError, Request, Response
 
 
 def _form(req: Request, name: str, required: bool = True) -> str:
@@ -25,7 +24,7 @@ def _json(payload: dict[str, Any]) -> Response:
     return Response(body=json.dumps(payload).encode())
 
 
-def _user_token_body(emu: TikTokEmulator, access: Any, refresh: Any) -> dict[str, Any]:
+def _user_token_body(emu: Emulator, access: UserToken, refresh: RefreshToken) -> dict[str, Any]:
     now = emu.state.clock.now()
     return {
         "access_token": access.token,
@@ -38,7 +37,7 @@ def _user_token_body(emu: TikTokEmulator, access: Any, refresh: Any) -> dict[str
     }
 
 
-def _check_client(emu: TikTokEmulator, req: Request) -> str:
+def _check_client(emu: Emulator, req: Request) -> str:
     key = _form(req, "client_key")
     secret = _form(req, "client_secret")
     if key != emu.config.login_kit_client_key or secret != emu.config.login_kit_client_secret:
@@ -46,7 +45,7 @@ def _check_client(emu: TikTokEmulator, req: Request) -> str:
     return key
 
 
-def oauth_token(emu: TikTokEmulator, req: Request) -> Response:
+def oauth_token(emu: Emulator, req: Request) -> Response:
     """Form-encoded token endpoint; success bodies are top-level (no envelope)."""
     grant_type = _form(req, "grant_type")
     client_key = _check_client(emu, req)
@@ -76,15 +75,8 @@ def oauth_token(emu: TikTokEmulator, req: Request) -> Response:
                 raise OAuthError("invalid_grant", "Refresh token is invalid or has been revoked.")
             if state.clock.now() >= old.expires_at:
                 raise OAuthError("invalid_grant", "Refresh token has expired.")
-            if emu.config.rotate_refresh_tokens:
-                old.revoked = True  # "The returned refresh_token may differ - always store the new one."
-                access, refresh = state.issue_user_tokens(
-                    "login_kit", client_key, old.open_id, old.scope, refresh_expires_at=old.expires_at
-                )
-            else:
-                access, unused = state.issue_user_tokens("login_kit", client_key, old.open_id, old.scope)
-                state.refresh_tokens.pop(unused.token, None)
-                access.refresh_token, refresh = old.token, old
+            # TikTok: "The returned refresh_token may differ - always store the new one."
+            access, refresh = state.refresh_user_tokens(old, rotate=emu.config.rotate_refresh_tokens)
         return _json(_user_token_body(emu, access, refresh))
     if grant_type == "client_credentials":
         tok = state.issue_client_token(client_key)
@@ -98,17 +90,14 @@ def oauth_token(emu: TikTokEmulator, req: Request) -> Response:
     raise OAuthError("unsupported_grant_type", f"Grant type {grant_type} is not supported.")
 
 
-def oauth_revoke(emu: TikTokEmulator, req: Request) -> Response:
+def oauth_revoke(emu: Emulator, req: Request) -> Response:
     """Revoke a user/client access token; success is HTTP 200 with an empty body."""
     _check_client(emu, req)
     value = _form(req, "token")
     with emu.state.lock:
         token = emu.state.user_tokens.get(value)
         if token is not None and token.family.startswith("login_kit"):
-            token.revoked = True
-            refresh = emu.state.refresh_tokens.get(token.refresh_token or "")
-            if refresh is not None:
-                refresh.revoked = True
+            emu.state.revoke_user_token(token)
     return Response(body=b"", content_type="application/json")
 
 
@@ -124,7 +113,7 @@ def _bad_page(message: str) -> Response:
     return Response(status=400, body=message.encode(), content_type="text/plain; charset=utf-8")
 
 
-def portal_auth(emu: TikTokEmulator, req: Request) -> Response:
+def portal_auth(emu: Emulator, req: Request) -> Response:
     """Advertiser authorization page -> ``redirect_uri?auth_code=..&code=..&state=..``."""
     q = req.query
     redirect_uri = q.get("redirect_uri", "")
@@ -136,7 +125,7 @@ def portal_auth(emu: TikTokEmulator, req: Request) -> Response:
     return _redirect(redirect_uri, {"auth_code": code, "code": code, "state": q.get("state", "")})
 
 
-def v2_authorize(emu: TikTokEmulator, req: Request) -> Response:
+def v2_authorize(emu: Emulator, req: Request) -> Response:
     """TikTok account authorization (Accounts API app id or Login Kit client_key as ``client_key``)."""
     q = req.query
     redirect_uri = q.get("redirect_uri", "")

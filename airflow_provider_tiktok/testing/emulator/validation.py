@@ -11,15 +11,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from airflow_provider_tiktok.testing import constants as C
-from airflow_provider_tiktok.testing.common import (
+import airflow_provider_tiktok.testing.emulator.constants as C
+from airflow_provider_tiktok.api import spec
+from airflow_provider_tiktok.testing.emulator.params import (
     bool_param,
     int_param,
     json_param,
     str_list_param,
     str_param,
 )
-from airflow_provider_tiktok.testing.wire import ApiError
+from airflow_provider_tiktok.testing.emulator.wire import ApiError
 
 _FIELD_RE = re.compile(r"^[a-z][a-z0-9_]{0,99}$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -48,7 +49,7 @@ class ReportQuery:
     filtering: list[dict[str, Any]] = field(default_factory=list)
     bc_id: str | None = None
     page: int = 1
-    page_size: int = C.PAGE_SIZE_DEFAULT
+    page_size: int = spec.PAGE_SIZE_DEFAULT
     order_field: str | None = None
     order_type: str = "DESC"
     enable_total_metrics: bool = False
@@ -118,7 +119,7 @@ def _dimensions(report_type: str, dims: list[str], data_level: str | None) -> tu
 
 def _filtering(params: dict[str, Any], async_mode: bool) -> tuple[list[dict[str, Any]], dict[int, list[str]]]:
     items = json_param(params, "filtering", list) or []
-    allowed = _ASYNC_FILTER_TYPES if async_mode else C.FILTER_TYPES
+    allowed = _ASYNC_FILTER_TYPES if async_mode else spec.FILTER_TYPES
     id_filters: dict[int, list[str]] = {}
     for item in items:
         if not isinstance(item, dict):
@@ -147,17 +148,17 @@ def _filtering(params: dict[str, Any], async_mode: bool) -> tuple[list[dict[str,
 
 def validate_report(params: dict[str, Any], *, async_mode: bool, bc_advertisers: list[str]) -> ReportQuery:
     """Validate and normalise report parameters (sync GET query or async create JSON body)."""
-    types = C.ASYNC_REPORT_TYPES | {"PLAYABLE_MATERIAL"} if async_mode else C.SYNC_REPORT_TYPES
+    types = spec.ASYNC_REPORT_TYPES | {"PLAYABLE_MATERIAL"} if async_mode else spec.REPORT_TYPES
     report_type = _enum(params, "report_type", frozenset(types), None, required=True)
     assert report_type is not None
     if async_mode and report_type == "PLAYABLE_MATERIAL":
         raise ApiError(40002, "report_type: PLAYABLE_MATERIAL is not supported for asynchronous reports.")
 
-    service_type = _enum(params, "service_type", C.SERVICE_TYPES, "AUCTION")
+    service_type = _enum(params, "service_type", spec.SERVICE_TYPES, "AUCTION")
     if report_type == "BC" and params.get("service_type"):
         raise ApiError(40002, "service_type: Not supported when report_type is BC.")
-    data_level = _enum(params, "data_level", C.DATA_LEVELS, None)
-    if report_type in C.DATA_LEVEL_REQUIRED_FOR and data_level is None:
+    data_level = _enum(params, "data_level", spec.DATA_LEVELS, None)
+    if report_type in spec.DATA_LEVEL_REQUIRED and data_level is None:
         raise ApiError(40002, f"data_level: Missing data for required field when report_type is {report_type}.")
     if report_type == "TT_SHOP" and data_level not in (None, "AUCTION_ADVERTISER", "AUCTION_CAMPAIGN"):
         raise ApiError(40002, "data_level: Must be AUCTION_ADVERTISER or AUCTION_CAMPAIGN for TT_SHOP.")
@@ -166,7 +167,7 @@ def validate_report(params: dict[str, Any], *, async_mode: bool, bc_advertisers:
 
     dims = str_list_param(params, "dimensions", required=True) or []
     time_dim, entity_level, breakdowns = _dimensions(report_type, dims, data_level)
-    metrics = str_list_param(params, "metrics") or list(C.DEFAULT_METRICS)
+    metrics = str_list_param(params, "metrics") or list(spec.DEFAULT_METRICS)
     for metric in metrics:
         if not _FIELD_RE.match(metric):
             raise ApiError(40002, f"metrics: Invalid metric {metric!r}.")
@@ -184,11 +185,11 @@ def validate_report(params: dict[str, Any], *, async_mode: bool, bc_advertisers:
             raise ApiError(40002, "end_date: end_date must be later than or equal to start_date.")
         span = (end - start).days + 1
         if not async_mode:  # async reports have no time-range limit
-            limit, what = C.MAX_DAYS_NO_TIME, "there is no time dimension"
+            limit, what = spec.MAX_RANGE_DAYS_NO_TIME, "there is no time dimension"
             if time_dim == "stat_time_day":
-                limit, what = C.MAX_DAYS_DAILY, "the dimension is stat_time_day"
+                limit, what = spec.MAX_RANGE_DAYS_DAILY, "the dimension is stat_time_day"
             elif time_dim == "stat_time_hour":
-                limit, what = C.MAX_DAYS_HOURLY, "the dimension is stat_time_hour"
+                limit, what = spec.MAX_RANGE_DAYS_HOURLY, "the dimension is stat_time_hour"
             if span > limit:
                 raise ApiError(
                     40002,
@@ -205,8 +206,8 @@ def validate_report(params: dict[str, Any], *, async_mode: bool, bc_advertisers:
     elif adv_ids_list:
         if report_type not in ("BASIC", "AUDIENCE"):
             raise ApiError(40002, "advertiser_ids: Only supported when report_type is BASIC or AUDIENCE.")
-        if len(adv_ids_list) > C.MAX_ADVERTISER_IDS:
-            raise ApiError(40002, f"advertiser_ids: Length must be between 1 and {C.MAX_ADVERTISER_IDS}.")
+        if len(adv_ids_list) > spec.MAX_ADVERTISER_IDS:
+            raise ApiError(40002, f"advertiser_ids: Length must be between 1 and {spec.MAX_ADVERTISER_IDS}.")
         advertisers, multi = list(dict.fromkeys(adv_ids_list)), True
     else:
         adv = str_param(params, "advertiser_id", required=True)
@@ -228,15 +229,15 @@ def validate_report(params: dict[str, Any], *, async_mode: bool, bc_advertisers:
         breakdowns=breakdowns,
         bc_id=bc_id,
         order_field=str_param(params, "order_field"),
-        order_type=_enum(params, "order_type", C.ORDER_TYPES, "DESC") or "DESC",
+        order_type=_enum(params, "order_type", spec.ORDER_TYPES, "DESC") or "DESC",
     )
     query.filtering, query.id_filters = _filtering(params, async_mode)
     if async_mode:
         _async_only(params, query)
     else:
-        _enum(params, "query_mode", C.QUERY_MODES, "REGULAR")
+        _enum(params, "query_mode", spec.QUERY_MODES, "REGULAR")
         query.page = int_param(params, "page", 1, lo=1)
-        query.page_size = int_param(params, "page_size", C.PAGE_SIZE_DEFAULT, lo=1, hi=C.PAGE_SIZE_MAX)
+        query.page_size = int_param(params, "page_size", spec.PAGE_SIZE_DEFAULT, lo=1, hi=spec.PAGE_SIZE_MAX)
         query.enable_total_metrics = bool_param(params, "enable_total_metrics", False)
     return query
 
@@ -245,12 +246,12 @@ def _async_only(params: dict[str, Any], query: ReportQuery) -> None:
     for name in ("page", "page_size"):
         if params.get(name) not in (None, ""):
             raise ApiError(40002, f"{name}: Unknown field; asynchronous reports are not paginated.")
-    query.output_format = _enum(params, "output_format", C.OUTPUT_FORMATS, "CSV_STRING") or "CSV_STRING"
+    query.output_format = _enum(params, "output_format", spec.OUTPUT_FORMATS, "CSV_STRING") or "CSV_STRING"
     file_name = str_param(params, "file_name")
     if file_name is not None:
-        if len(file_name) > C.FILE_NAME_MAX_LEN:
-            raise ApiError(40002, f"file_name: Length must be at most {C.FILE_NAME_MAX_LEN} characters.")
-        bad = sorted(set(file_name) & C.FILE_NAME_FORBIDDEN)
+        if len(file_name) > spec.FILE_NAME_MAX_LEN:
+            raise ApiError(40002, f"file_name: Length must be at most {spec.FILE_NAME_MAX_LEN} characters.")
+        bad = sorted(set(file_name) & spec.FILE_NAME_FORBIDDEN)
         if bad:
             raise ApiError(40002, f"file_name: Contains forbidden characters {''.join(bad)!r}.")
     query.file_name = file_name

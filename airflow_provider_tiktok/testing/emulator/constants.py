@@ -1,9 +1,9 @@
-"""Protocol constants used by the TikTok emulator.
+"""Protocol constants used only by the TikTok emulator.
 
-The emulator imports no Airflow. TikTok's enumerations and limits come from
-:mod:`airflow_provider_tiktok.api.spec` (one transcription of TikTok's specs for the client
-and the emulator); what only the emulator needs is defined here. Where a value mirrors a
-documented TikTok fact the comment says so.
+TikTok's enumerations and limits come from :mod:`airflow_provider_tiktok.api.spec` (one
+transcription of TikTok's specs for the client and the emulator; use ``spec.X`` directly).
+What only the emulator needs is defined here. Where a value mirrors a documented TikTok fact
+the comment says so.
 """
 
 from __future__ import annotations
@@ -12,53 +12,13 @@ from typing import Final
 
 from airflow_provider_tiktok.api import spec
 
-# --- URL layout -------------------------------------------------------------------
-#: Business API (Marketing + Accounts) prefix, e.g. ``/open_api/v1.3/report/task/check/``.
-API_PREFIX: Final = spec.BUSINESS_PREFIX
 #: Body of TikTok's gateway answer for an unknown path or a path without the trailing slash.
 NOT_FOUND_BODY: Final = b"404 page not found"
-
-# --- Report enums (TikTok OpenAPI specs, ``x-open-enum``) --------------------------
-SYNC_REPORT_TYPES: Final = spec.REPORT_TYPES
-#: PLAYABLE_MATERIAL is in the create enum but flagged ``is_valid: false``: async does not support it.
-ASYNC_REPORT_TYPES: Final = spec.ASYNC_REPORT_TYPES
-DATA_LEVELS: Final = spec.DATA_LEVELS
-#: Report types for which ``data_level`` is mandatory.
-DATA_LEVEL_REQUIRED_FOR: Final = spec.DATA_LEVEL_REQUIRED
-SERVICE_TYPES: Final = spec.SERVICE_TYPES
-ORDER_TYPES: Final = spec.ORDER_TYPES
-QUERY_MODES: Final = spec.QUERY_MODES
-FILTER_TYPES: Final = spec.FILTER_TYPES
-OUTPUT_FORMATS: Final = spec.OUTPUT_FORMATS
-#: Characters TikTok forbids in ``file_name`` of /report/task/create/.
-FILE_NAME_FORBIDDEN: Final = spec.FILE_NAME_FORBIDDEN
-FILE_NAME_MAX_LEN: Final = spec.FILE_NAME_MAX_LEN
-
-# Exact async task status strings (note the single-L CANCELED).
-QUEUING: Final = spec.TASK_QUEUING
-PROCESSING: Final = spec.TASK_PROCESSING
-SUCCESS: Final = spec.TASK_SUCCESS
-FAILED: Final = spec.TASK_FAILED
-CANCELED: Final = spec.TASK_CANCELED
-TASK_STATUSES: Final = (QUEUING, PROCESSING, SUCCESS, FAILED, CANCELED)
-
-# --- Report limits (sync "Run a synchronous report" page) --------------------------
-MAX_DAYS_DAILY: Final = spec.MAX_RANGE_DAYS_DAILY
-MAX_DAYS_HOURLY: Final = spec.MAX_RANGE_DAYS_HOURLY
-MAX_DAYS_NO_TIME: Final = spec.MAX_RANGE_DAYS_NO_TIME
-MAX_ADVERTISER_IDS: Final = spec.MAX_ADVERTISER_IDS
-PAGE_SIZE_MAX: Final = spec.PAGE_SIZE_MAX
-PAGE_SIZE_DEFAULT: Final = spec.PAGE_SIZE_DEFAULT
-DEFAULT_METRICS: Final = tuple(spec.DEFAULT_METRICS)
-#: Sync reports return data for at most 20,000 ads; truncation is flagged by this header.
-ADS_THROTTLE_LIMIT: Final = spec.SYNC_REPORT_AD_LIMIT
-ADS_THROTTLE_HEADER: Final = spec.ADS_THROTTLE_HEADER
+#: Message of the ``X-Tt-Ads-Throttle`` header: sync reports return data for at most 20,000 ads.
 ADS_THROTTLE_MESSAGE: Final = (
     "Number of ad ids is equal or more than 20k, only return the top 20k id's results, "
     "sorting by create time desc order."
 )
-#: Accounts API /business/get/ maximum look-back.
-BUSINESS_MAX_LOOKBACK_DAYS: Final = spec.BUSINESS_GET_MAX_DAYS
 
 # --- Dimensions --------------------------------------------------------------------
 #: ID dimensions ordered from coarse to fine; the index is the hierarchy level.
@@ -167,22 +127,7 @@ def code_message(code: int) -> str:
     return CODE_MESSAGES.get(code, f"Emulated error {code}.")
 
 
-# --- Login Kit OAuth error identifiers ----------------------------------------------
-OAUTH_ERRORS: Final = frozenset(
-    {
-        "access_denied",
-        "invalid_client",
-        "invalid_grant",
-        "invalid_request",
-        "invalid_scope",
-        "unauthorized_client",
-        "unsupported_grant_type",
-        "unsupported_response_type",
-        "server_error",
-        "temporarily_unavailable",
-    }
-)
-
+# --- Default scopes of the pre-issued tokens -------------------------------------
 DEFAULT_ACCOUNTS_SCOPE: Final = (
     "user.info.basic,user.info.username,user.info.stats,user.info.profile,user.account.type,user.insights,video.list"
 )

@@ -8,15 +8,12 @@ import os
 import socket
 import struct
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from airflow_provider_tiktok.testing import constants as C
-
-if TYPE_CHECKING:
-    from airflow_provider_tiktok.testing.emulator import TikTokEmulator
+import airflow_provider_tiktok.testing.emulator.constants as C
 
 
 class ApiError(Exception):
@@ -71,15 +68,6 @@ class Response:
     body: bytes | Iterable[bytes] = b""
     content_type: str = "application/json"
     headers: dict[str, str] = field(default_factory=dict)
-
-
-Handler = Callable[["TikTokEmulator", Request], Response]
-
-
-@dataclass(frozen=True)
-class Route:
-    handler: Handler
-    auth: bool = True  # business endpoints: require the Access-Token header
 
 
 _ids = itertools.count(1)

@@ -1,6 +1,8 @@
-"""Envelope, routing and Access-Token header rules."""
+"""HTTP server and dispatcher: envelope, routing (404s), request bodies, access log."""
 
 from __future__ import annotations
+
+import logging
 
 import requests
 
@@ -34,35 +36,6 @@ def test_wrong_method_is_404(api):
     assert r.status_code == 404
 
 
-def test_missing_token_40104(api):
-    body = api.get("/advertiser/info/", token="", advertiser_ids=["1"]).json()
-    assert body["code"] == 40104
-    assert body["message"] == "Access token is null, you should set it in http header with key Access-Token."
-    assert body["data"] == {}
-
-
-def test_token_in_query_param_does_not_authenticate(api):
-    r = requests.get(
-        api.emu.api_url + "/advertiser/info/",
-        params={"access_token": api.emu.access_token, "advertiser_ids": '["7100000000000000001"]'},
-        timeout=5,
-    )
-    assert r.json()["code"] == 40104
-
-
-def test_unknown_token_40105(api):
-    assert api.get("/advertiser/info/", token="bogus", advertiser_ids=["1"]).json()["code"] == 40105
-
-
-def test_accounts_token_expiry_40102(tiktok_emulator, api_for):
-    emu = tiktok_emulator
-    tokens = emu.accounts_tokens
-    acc = api_for(emu, tokens["access_token"])
-    assert acc.get("/business/get/", business_id=tokens["open_id"]).json()["code"] == 0
-    emu.advance_clock(86400 + 1)
-    assert acc.get("/business/get/", business_id=tokens["open_id"]).json()["code"] == 40102
-
-
 def test_business_post_body_must_be_json(tiktok_emulator):
     r = requests.post(
         tiktok_emulator.api_url + "/report/task/create/",
@@ -71,3 +44,12 @@ def test_business_post_body_must_be_json(tiktok_emulator):
         timeout=5,
     )
     assert r.json()["code"] == 40002
+
+
+def test_server_access_log_has_no_secrets(api, caplog):
+    emu = api.emu
+    with caplog.at_level(logging.DEBUG, logger="airflow_provider_tiktok.testing.emulator.server"):
+        api.get("/oauth2/advertiser/get/", app_id=emu.app_id, secret=emu.app_secret)
+    text = "\n".join(r.getMessage() for r in caplog.records)
+    assert "/oauth2/advertiser/get/" in text
+    assert emu.app_secret not in text

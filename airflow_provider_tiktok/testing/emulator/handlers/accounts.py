@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from airflow_provider_tiktok.testing import constants as C
-from airflow_provider_tiktok.testing.common import str_list_param, str_param
-from airflow_provider_tiktok.testing.data import stable_int
-from airflow_provider_tiktok.testing.state import RefreshToken, UserToken
-from airflow_provider_tiktok.testing.wire import ApiError, Request, Response, Route, ok
-
-if TYPE_CHECKING:
-    from airflow_provider_tiktok.testing.emulator import TikTokEmulator
+import airflow_provider_tiktok.testing.emulator.constants as C
+from airflow_provider_tiktok.api import spec
+from airflow_provider_tiktok.testing.emulator.data import stable_int
+from airflow_provider_tiktok.testing.emulator.interface import Emulator, Route
+from airflow_provider_tiktok.testing.emulator.params import str_list_param, str_param
+from airflow_provider_tiktok.testing.emulator.state import RefreshToken, UserToken
+from airflow_provider_tiktok.testing.emulator.wire import ApiError, Request, Response, ok
 
 LIFETIME_FIELDS = (
     "is_business_account",
@@ -53,7 +52,7 @@ DAILY_FIELDS = (
 DEFAULT_FIELDS = ["display_name", "profile_image"]
 
 
-def _check_client(emu: TikTokEmulator, params: dict[str, Any], id_key: str = "client_id") -> str:
+def _check_client(emu: Emulator, params: dict[str, Any], id_key: str = "client_id") -> str:
     client_id = str_param(params, id_key, required=True)
     secret = str_param(params, "client_secret", required=True)
     if client_id != emu.config.accounts_app_id or secret != emu.config.accounts_app_secret:
@@ -62,7 +61,7 @@ def _check_client(emu: TikTokEmulator, params: dict[str, Any], id_key: str = "cl
     return client_id
 
 
-def _token_data(emu: TikTokEmulator, access: UserToken, refresh: RefreshToken) -> dict[str, Any]:
+def _token_data(emu: Emulator, access: UserToken, refresh: RefreshToken) -> dict[str, Any]:
     now = emu.state.clock.now()
     return {
         "access_token": access.token,
@@ -76,7 +75,7 @@ def _token_data(emu: TikTokEmulator, access: UserToken, refresh: RefreshToken) -
     }
 
 
-def tt_user_token(emu: TikTokEmulator, req: Request) -> Response:
+def tt_user_token(emu: Emulator, req: Request) -> Response:
     params = req.json or {}
     client_id = _check_client(emu, params)
     if str_param(params, "grant_type", required=True) != "authorization_code":
@@ -94,7 +93,7 @@ def tt_user_token(emu: TikTokEmulator, req: Request) -> Response:
     return ok(_token_data(emu, access, refresh))
 
 
-def tt_user_refresh_token(emu: TikTokEmulator, req: Request) -> Response:
+def tt_user_refresh_token(emu: Emulator, req: Request) -> Response:
     params = req.json or {}
     client_id = _check_client(emu, params)
     if str_param(params, "grant_type", required=True) != "refresh_token":
@@ -107,20 +106,11 @@ def tt_user_refresh_token(emu: TikTokEmulator, req: Request) -> Response:
             raise ApiError(40107)
         if state.clock.now() >= old.expires_at:
             raise ApiError(40103)
-        if emu.config.rotate_refresh_tokens:
-            old.revoked = True  # rotation: the used refresh token stops working
-            access, refresh = state.issue_user_tokens(
-                "accounts", client_id, old.open_id, old.scope, refresh_expires_at=old.expires_at
-            )
-        else:
-            access, _unused = state.issue_user_tokens("accounts", client_id, old.open_id, old.scope)
-            state.refresh_tokens.pop(_unused.token, None)
-            access.refresh_token = old.token
-            refresh = old
+        access, refresh = state.refresh_user_tokens(old, rotate=emu.config.rotate_refresh_tokens)
     return ok(_token_data(emu, access, refresh))
 
 
-def tt_user_revoke(emu: TikTokEmulator, req: Request) -> Response:
+def tt_user_revoke(emu: Emulator, req: Request) -> Response:
     params = req.json or {}
     client_id = _check_client(emu, params)
     value = str_param(params, "access_token", required=True) or ""
@@ -128,14 +118,11 @@ def tt_user_revoke(emu: TikTokEmulator, req: Request) -> Response:
         token = emu.state.user_tokens.get(value)
         if token is None or token.family != "accounts" or token.client_id != client_id or token.revoked:
             raise ApiError(40105)
-        token.revoked = True
-        refresh = emu.state.refresh_tokens.get(token.refresh_token or "")
-        if refresh is not None:
-            refresh.revoked = True
+        emu.state.revoke_user_token(token)
     return ok({})
 
 
-def tt_user_token_info(emu: TikTokEmulator, req: Request) -> Response:
+def tt_user_token_info(emu: Emulator, req: Request) -> Response:
     params = req.json or {}
     app_id = str_param(params, "app_id", required=True)
     value = str_param(params, "access_token", required=True) or ""
@@ -161,7 +148,7 @@ def _utc_date(value: str | None, name: str, default: dt.date) -> dt.date:
         raise ApiError(40002, f"{name}: Invalid date format, it should be YYYY-MM-DD.") from None
 
 
-def business_get(emu: TikTokEmulator, req: Request) -> Response:
+def business_get(emu: Emulator, req: Request) -> Response:
     """Profile (lifetime fields at top level) and daily ``metrics`` of a TikTok business account."""
     token = req.token
     business_id = str_param(req.query, "business_id", required=True)
@@ -172,8 +159,8 @@ def business_get(emu: TikTokEmulator, req: Request) -> Response:
     end = _utc_date(str_param(req.query, "end_date"), "end_date", today - dt.timedelta(days=1))
     if end < start:
         raise ApiError(40002, "end_date: end_date must be later than or equal to start_date.")
-    if start < today - dt.timedelta(days=C.BUSINESS_MAX_LOOKBACK_DAYS):
-        raise ApiError(40002, f"start_date: Data is only available for the last {C.BUSINESS_MAX_LOOKBACK_DAYS} days.")
+    if start < today - dt.timedelta(days=spec.BUSINESS_GET_MAX_DAYS):
+        raise ApiError(40002, f"start_date: Data is only available for the last {spec.BUSINESS_GET_MAX_DAYS} days.")
     if end > today:
         raise ApiError(40002, "end_date: end_date can not be later than today (UTC).")
     fields = str_list_param(req.query, "fields") or list(DEFAULT_FIELDS)

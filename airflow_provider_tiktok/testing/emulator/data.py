@@ -21,8 +21,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from airflow_provider_tiktok.testing import constants as C
-from airflow_provider_tiktok.testing.validation import ReportQuery
+import airflow_provider_tiktok.testing.emulator.constants as C
+from airflow_provider_tiktok.api import spec
+from airflow_provider_tiktok.testing.emulator.validation import ReportQuery
 
 M64 = (1 << 64) - 1
 POOL_BITS = 12
@@ -185,10 +186,10 @@ class ReportPlan:
     def _cap_ads(self) -> None:
         """Sync reports return at most 20,000 ads (flagged with the X-Tt-Ads-Throttle header)."""
         total_ads = sum(len(s.entities) for s in self.segments)
-        if total_ads < C.ADS_THROTTLE_LIMIT:
+        if total_ads < spec.SYNC_REPORT_AD_LIMIT:
             return
         self.throttled = True
-        budget = C.ADS_THROTTLE_LIMIT
+        budget = spec.SYNC_REPORT_AD_LIMIT
         for seg in self.segments:
             take = min(len(seg.entities), budget)
             seg.entities = seg.entities[:take]

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from airflow_provider_tiktok.testing import TaskOutcome, TikTokEmulator
-from airflow_provider_tiktok.testing.data import entity_count, entity_id, iter_csv, iter_csv_slow, parse_entity_id
-from airflow_provider_tiktok.testing.validation import validate_report
+from airflow_provider_tiktok.testing import TikTokEmulator
+from airflow_provider_tiktok.testing.emulator.data import (
+    entity_count,
+    entity_id,
+    iter_csv,
+    iter_csv_slow,
+    parse_entity_id,
+)
+from airflow_provider_tiktok.testing.emulator.validation import validate_report
 
 BASE = {
     "advertiser_id": "7100000000000000001",
@@ -64,11 +70,3 @@ def test_entity_hierarchy():
     assert [entity_count(9, lvl) for lvl in range(4)] == [1, 3, 5, 9]
     assert parse_entity_id(entity_id(2, 7, 42)) == (2, 7, 42)
     assert parse_entity_id("123") is None
-
-
-def test_task_outcome_parse():
-    assert TaskOutcome.parse("FAILED:x").message == "x"
-    assert TaskOutcome.parse("FAILED").message
-    assert TaskOutcome.parse({"status": "SUCCESS", "queuing_seconds": 3}).queuing_seconds == 3
-    with pytest.raises(ValueError):
-        TaskOutcome.parse("DONE")

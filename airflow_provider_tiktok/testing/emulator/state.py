@@ -7,10 +7,11 @@ import itertools
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from airflow_provider_tiktok.testing import constants as C
-from airflow_provider_tiktok.testing.config import EmulatorConfig
+import airflow_provider_tiktok.testing.emulator.constants as C
+from airflow_provider_tiktok.api import spec
+from airflow_provider_tiktok.testing.emulator.config import EmulatorConfig
 
 
 class Clock:
@@ -41,28 +42,31 @@ class MarketingToken:
 
 
 @dataclass
-class UserToken:
-    """Accounts API / Login Kit access token (expires)."""
+class _UserGrant:
+    """Fields shared by the Accounts API / Login Kit access and refresh tokens."""
 
     token: str
-    family: str  # "accounts" | "login_kit"
+    family: str  # "accounts" | "login_kit" (access tokens also "login_kit_client")
     client_id: str
     open_id: str
     scope: str
     expires_at: float
-    refresh_token: str | None = None
     revoked: bool = False
+
+
+_Grant = TypeVar("_Grant", bound=_UserGrant)
 
 
 @dataclass
-class RefreshToken:
-    token: str
-    family: str
-    client_id: str
-    open_id: str
-    scope: str
-    expires_at: float
-    revoked: bool = False
+class UserToken(_UserGrant):
+    """Accounts API / Login Kit access token (expires)."""
+
+    refresh_token: str | None = None
+
+
+@dataclass
+class RefreshToken(_UserGrant):
+    """Refresh token of a :class:`UserToken`."""
 
 
 @dataclass
@@ -81,33 +85,33 @@ class AuthCode:
 class TaskOutcome:
     """Scripted result of an async task."""
 
-    status: str = C.SUCCESS  # SUCCESS or FAILED
+    status: str = spec.TASK_SUCCESS  # SUCCESS or FAILED
     message: str = ""
     queuing_seconds: float | None = None
     processing_seconds: float | None = None
 
     @classmethod
-    def parse(cls, spec: Any) -> TaskOutcome:
+    def parse(cls, value: Any) -> TaskOutcome:
         """Accept ``"SUCCESS"``, ``"FAILED"``, ``"FAILED:reason"``, a dict or a ``TaskOutcome``."""
-        if isinstance(spec, TaskOutcome):
-            return spec
-        if isinstance(spec, str):
-            status, _, message = spec.partition(":")
+        if isinstance(value, TaskOutcome):
+            return value
+        if isinstance(value, str):
+            status, _, message = value.partition(":")
             status = status.strip().upper()
-            if status not in (C.SUCCESS, C.FAILED):
-                raise ValueError(f"task outcome must be SUCCESS or FAILED, got {spec!r}")
-            if status == C.FAILED and not message:
+            if status not in (spec.TASK_SUCCESS, spec.TASK_FAILED):
+                raise ValueError(f"task outcome must be SUCCESS or FAILED, got {value!r}")
+            if status == spec.TASK_FAILED and not message:
                 message = "Task failed: internal error when generating the report."
             return cls(status=status, message=message)
-        if isinstance(spec, dict):
-            parsed = cls.parse(spec.get("status", C.SUCCESS))
+        if isinstance(value, dict):
+            parsed = cls.parse(value.get("status", spec.TASK_SUCCESS))
             return cls(
                 status=parsed.status,
-                message=spec.get("message", parsed.message),
-                queuing_seconds=spec.get("queuing_seconds"),
-                processing_seconds=spec.get("processing_seconds"),
+                message=value.get("message", parsed.message),
+                queuing_seconds=value.get("queuing_seconds"),
+                processing_seconds=value.get("processing_seconds"),
             )
-        raise TypeError(f"unsupported task outcome {spec!r}")
+        raise TypeError(f"unsupported task outcome {value!r}")
 
 
 @dataclass
@@ -129,12 +133,12 @@ class Task:
 
     def status_at(self, now: float) -> str:
         if self.canceled_at is not None:
-            return C.CANCELED
+            return spec.TASK_CANCELED
         elapsed = now - self.created_at
         if elapsed < self.queuing_seconds:
-            return C.QUEUING
+            return spec.TASK_QUEUING
         if elapsed < self.queuing_seconds + self.processing_seconds:
-            return C.PROCESSING
+            return spec.TASK_PROCESSING
         return self.outcome.status
 
     def info(self, now: float) -> dict[str, Any]:
@@ -143,7 +147,7 @@ class Task:
             "task_id": self.task_id,
             "index": self.index,
             "status": status,
-            "message": self.outcome.message if status == C.FAILED else "",
+            "message": self.outcome.message if status == spec.TASK_FAILED else "",
             "advertiser_ids": list(self.advertiser_ids),
             "params": dict(self.params),
             "output_format": self.params.get("output_format", "CSV_STRING"),
@@ -174,7 +178,6 @@ class State:
     auth_codes: dict[str, AuthCode] = field(default_factory=dict)
     tasks: dict[str, Task] = field(default_factory=dict)
     files: dict[str, FileLink] = field(default_factory=dict)
-    task_overrides: dict[str, TaskOutcome] = field(default_factory=dict)
     _counter: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     # --- identifiers ------------------------------------------------------------
@@ -220,30 +223,45 @@ class State:
     ) -> tuple[UserToken, RefreshToken]:
         """Issue an access + refresh token pair (Login Kit tokens carry act./rft. prefixes)."""
         now = self.clock.now()
+
+        def grant(kind: type[_Grant], token: str, expires_at: float) -> _Grant:
+            return kind(token=token, family=family, client_id=client_id, open_id=open_id, scope=scope,
+                        expires_at=expires_at)
+
         with self.lock:
             prefix_a, prefix_r = ("act.", "rft.") if family == "login_kit" else ("", "")
-            access = UserToken(
-                token=prefix_a + self.secret(f"{family}-access"),
-                family=family,
-                client_id=client_id,
-                open_id=open_id,
-                scope=scope,
-                expires_at=now + self.config.access_token_ttl,
-            )
-            refresh = RefreshToken(
-                token=prefix_r + self.secret(f"{family}-refresh"),
-                family=family,
-                client_id=client_id,
-                open_id=open_id,
-                scope=scope,
-                expires_at=refresh_expires_at
-                if refresh_expires_at is not None
-                else now + self.config.refresh_token_ttl,
-            )
+            access = grant(UserToken, prefix_a + self.secret(f"{family}-access"), now + self.config.access_token_ttl)
+            refresh_expiry = now + self.config.refresh_token_ttl if refresh_expires_at is None else refresh_expires_at
+            refresh = grant(RefreshToken, prefix_r + self.secret(f"{family}-refresh"), refresh_expiry)
             access.refresh_token = refresh.token
             self.user_tokens[access.token] = access
             self.refresh_tokens[refresh.token] = refresh
             return access, refresh
+
+    def refresh_user_tokens(self, old: RefreshToken, rotate: bool) -> tuple[UserToken, RefreshToken]:
+        """A new access token for ``old`` (checked by the caller).
+
+        With ``rotate`` the used refresh token stops working and a new one inherits its expiry;
+        otherwise the new access token keeps ``old``.
+        """
+        with self.lock:
+            if rotate:
+                old.revoked = True
+                return self.issue_user_tokens(
+                    old.family, old.client_id, old.open_id, old.scope, refresh_expires_at=old.expires_at
+                )
+            access, unused = self.issue_user_tokens(old.family, old.client_id, old.open_id, old.scope)
+            self.refresh_tokens.pop(unused.token, None)
+            access.refresh_token = old.token
+            return access, old
+
+    def revoke_user_token(self, token: UserToken) -> None:
+        """Revoke an access token and the refresh token issued with it."""
+        with self.lock:
+            token.revoked = True
+            refresh = self.refresh_tokens.get(token.refresh_token or "")
+            if refresh is not None:
+                refresh.revoked = True
 
     def issue_client_token(self, client_id: str) -> UserToken:
         """Login Kit client_credentials token (``clt.`` prefix, 2 h)."""

@@ -13,6 +13,16 @@ def _check(api):
     return api.get("/advertiser/info/", advertiser_ids=api.emu.advertiser_ids[:1])
 
 
+def _fresh_get(api, get=requests.get, timeout=5):
+    """``GET /advertiser/info/`` on a new connection (``requests.get`` or ``httpx.get``), not the helper's session."""
+    return get(
+        api.emu.api_url + "/advertiser/info/",
+        params={"advertiser_ids": '["7100000000000000001"]'},
+        headers={"Access-Token": api.emu.access_token},
+        timeout=timeout,
+    )
+
+
 def test_code_fault_on_nth_call(api):
     api.emu.faults.add("/advertiser/info/", Fault.code(40100), on_call=2)
     assert _check(api).json()["code"] == 0
@@ -47,51 +57,26 @@ def test_http_5xx(api, status):
 def test_connection_reset(api):
     api.emu.faults.add("/advertiser/info/", Fault.reset(), on_call=1)
     with pytest.raises(requests.ConnectionError):
-        requests.get(
-            api.emu.api_url + "/advertiser/info/",
-            params={"advertiser_ids": '["7100000000000000001"]'},
-            headers={"Access-Token": api.emu.access_token},
-            timeout=5,
-        )
+        _fresh_get(api)
     assert _check(api).json()["code"] == 0  # next call fine
 
 
 def test_stall_causes_client_read_timeout(api):
     api.emu.faults.add("/advertiser/info/", Fault.stall(1.0), on_call=1)
     with pytest.raises(requests.ReadTimeout):
-        requests.get(
-            api.emu.api_url + "/advertiser/info/",
-            params={"advertiser_ids": '["7100000000000000001"]'},
-            headers={"Access-Token": api.emu.access_token},
-            timeout=(2, 0.2),
-        )
+        _fresh_get(api, timeout=(2, 0.2))
     with pytest.raises(httpx.ReadTimeout):
         api.emu.faults.add("/advertiser/info/", "stall:1", on_call=2)
-        httpx.get(
-            api.emu.api_url + "/advertiser/info/",
-            params={"advertiser_ids": '["7100000000000000001"]'},
-            headers={"Access-Token": api.emu.access_token},
-            timeout=httpx.Timeout(2, read=0.2),
-        )
+        _fresh_get(api, httpx.get, timeout=httpx.Timeout(2, read=0.2))
 
 
 def test_truncated_body(api):
     api.emu.faults.add("/advertiser/info/", Fault.truncate(), on_call=1)
     with pytest.raises(requests.RequestException):
-        requests.get(
-            api.emu.api_url + "/advertiser/info/",
-            params={"advertiser_ids": '["7100000000000000001"]'},
-            headers={"Access-Token": api.emu.access_token},
-            timeout=5,
-        )
+        _fresh_get(api)
     api.emu.faults.add("/advertiser/info/", Fault.truncate(), on_call=2)
     with pytest.raises(httpx.HTTPError):
-        httpx.get(
-            api.emu.api_url + "/advertiser/info/",
-            params={"advertiser_ids": '["7100000000000000001"]'},
-            headers={"Access-Token": api.emu.access_token},
-            timeout=5,
-        )
+        _fresh_get(api, httpx.get)
 
 
 def test_truncated_csv_stream(api):

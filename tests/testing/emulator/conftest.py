@@ -1,4 +1,5 @@
-"""Make the emulator fixtures available whether or not the pytest11 entry point is installed."""
+"""Raw-HTTP helpers for the emulator tests (the emulator fixtures come from the opt-in plugin,
+which ``tests/conftest.py`` loads with ``pytest_plugins``)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,6 @@ import pytest
 import requests
 
 from airflow_provider_tiktok.testing import TikTokEmulator
-from airflow_provider_tiktok.testing.pytest_plugin import (  # noqa: F401 - re-exported fixtures
-    pytest_configure,
-    tiktok_connection,
-    tiktok_emulator,
-    tiktok_emulator_factory,
-)
 
 
 class Api:
@@ -84,12 +79,12 @@ class Api:
 
 
 @pytest.fixture
-def api(tiktok_emulator: TikTokEmulator) -> Api:  # noqa: F811
+def api(tiktok_emulator: TikTokEmulator) -> Api:
     return Api(tiktok_emulator)
 
 
 @pytest.fixture
-def fast_emulator(tiktok_emulator_factory: Any) -> TikTokEmulator:  # noqa: F811
+def fast_emulator(tiktok_emulator_factory: Any) -> TikTokEmulator:
     """Emulator whose tasks finish almost immediately."""
     return tiktok_emulator_factory(queuing_seconds=0.05, processing_seconds=0.05)
 

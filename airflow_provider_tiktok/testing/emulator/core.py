@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import deque
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from airflow_provider_tiktok.testing import constants as C
-from airflow_provider_tiktok.testing import handlers_accounts, handlers_loginkit, handlers_marketing, handlers_reports
-from airflow_provider_tiktok.testing.config import EmulatorConfig
-from airflow_provider_tiktok.testing.data import ReportPlan
-from airflow_provider_tiktok.testing.faults import FaultPlan, FaultSpec, normalize_key
-from airflow_provider_tiktok.testing.ratelimit import SlidingWindowLimiter
-from airflow_provider_tiktok.testing.server import EmulatorHTTPServer
-from airflow_provider_tiktok.testing.state import State, Task, TaskOutcome
-from airflow_provider_tiktok.testing.validation import ReportQuery
-from airflow_provider_tiktok.testing.wire import Route
-
-FAMILIES = ("marketing", "accounts", "login_kit")
-MAX_LOG_RECORDS = 100_000
+import airflow_provider_tiktok.testing.emulator.constants as C
+import airflow_provider_tiktok.testing.emulator.handlers.reports as reports
+from airflow_provider_tiktok.api.spec import API_FAMILIES
+from airflow_provider_tiktok.testing.emulator.config import EmulatorConfig
+from airflow_provider_tiktok.testing.emulator.data import ReportPlan
+from airflow_provider_tiktok.testing.emulator.faults import FaultPlan, FaultSpec, normalize_key
+from airflow_provider_tiktok.testing.emulator.ratelimit import SlidingWindowLimiter
+from airflow_provider_tiktok.testing.emulator.requestlog import RequestLog
+from airflow_provider_tiktok.testing.emulator.routing import route_table
+from airflow_provider_tiktok.testing.emulator.server import EmulatorHTTPServer
+from airflow_provider_tiktok.testing.emulator.state import State, Task, TaskOutcome
+from airflow_provider_tiktok.testing.emulator.validation import ReportQuery
 
 
 class TikTokEmulator:
@@ -36,20 +34,10 @@ class TikTokEmulator:
         self.faults = FaultPlan()
         self.app_limiter = SlidingWindowLimiter(self.config.app_qps)
         self.advertiser_limiter = SlidingWindowLimiter(self.config.advertiser_qps)
-        self.business_routes: dict[tuple[str, str], Route] = {
-            **handlers_marketing.ROUTES,
-            **handlers_reports.ROUTES,
-            **handlers_accounts.ROUTES,
-        }
-        self.known_business_paths = frozenset(path for _method, path in self.business_routes)
-        self.oauth_routes = dict(handlers_loginkit.OAUTH_ROUTES)
-        self.page_routes = dict(handlers_loginkit.PAGE_ROUTES)
-        self.file_route = handlers_reports.FILE_ROUTE
-        self._log_lock = threading.Lock()
-        # Bounded so a long-running CLI emulator does not grow without limit.
-        self._requests: deque[dict[str, Any]] = deque(maxlen=MAX_LOG_RECORDS)
-        self._counters: dict[str, int] = {}
-        self._stopping = threading.Event()
+        self.routes = route_table()
+        self.request_log = RequestLog()
+        #: Set while stopping: wakes requests stalled by a fault.
+        self.stopping = threading.Event()
         self._server: EmulatorHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._base_url = ""
@@ -67,7 +55,7 @@ class TikTokEmulator:
     def start(self) -> TikTokEmulator:
         if self._server is not None:
             return self
-        self._stopping.clear()
+        self.stopping.clear()
         self._server = EmulatorHTTPServer((self.config.host, self.config.port), self)
         port = self._server.server_address[1]
         self._base_url = f"http://{self.config.host}:{port}"
@@ -79,7 +67,7 @@ class TikTokEmulator:
         server, self._server = self._server, None
         if server is None:
             return
-        self._stopping.set()  # wakes stalled requests
+        self.stopping.set()  # wakes stalled requests
         server.halt()
         if self._thread is not None:
             self._thread.join(timeout=5)
@@ -99,10 +87,6 @@ class TikTokEmulator:
         return self._base_url
 
     @property
-    def port(self) -> int:
-        return int(self.base_url.rsplit(":", 1)[1])
-
-    @property
     def api_url(self) -> str:
         """``<base_url>/open_api/v1.3`` (append ``/report/task/check/`` etc.)."""
         return self.base_url + "/open_api/v1.3"
@@ -116,18 +100,8 @@ class TikTokEmulator:
         return self.config.app_secret
 
     @property
-    def advertisers(self) -> list[dict[str, str]]:
-        keys = ("advertiser_id", "advertiser_name", "timezone", "currency")
-        return [{k: a.get(k, "") for k in keys} for a in self.config.advertisers]
-
-    @property
     def advertiser_ids(self) -> list[str]:
         return [a["advertiser_id"] for a in self.config.advertisers]
-
-    @property
-    def forbidden_advertiser_ids(self) -> list[str]:
-        """Existing advertisers the pre-issued token has no permission for (-> 40001)."""
-        return list(self.config.forbidden_advertisers)
 
     @property
     def accounts_tokens(self) -> dict[str, str]:
@@ -158,7 +132,7 @@ class TikTokEmulator:
                 "environment": "production",
                 "base_url": self.base_url,
             }
-        raise ValueError(f"family must be one of {FAMILIES}, got {family!r}")
+        raise ValueError(f"family must be one of {API_FAMILIES}, got {family!r}")
 
     def connection_dict(self, conn_id: str = "tiktok_default", family: str = "marketing") -> dict[str, Any]:
         """Airflow connection in JSON form (``conn_id`` only names the env var in ``connection_env``)."""
@@ -177,35 +151,21 @@ class TikTokEmulator:
         return {f"AIRFLOW_CONN_{conn_id.upper()}": self.connection_json(conn_id, family)}
 
     # --- introspection -------------------------------------------------------------------------
-    def _count(self, key: str) -> int:
-        with self._log_lock:
-            self._counters[key] = self._counters.get(key, 0) + 1
-            return self._counters[key]
-
-    def _log(self, record: dict[str, Any]) -> None:
-        with self._log_lock:
-            self._requests.append(record)
-
     @property
     def requests(self) -> list[dict[str, Any]]:
         """Request log (secrets, tokens and codes redacted as ``***``)."""
-        with self._log_lock:
-            return [dict(r) for r in self._requests]
+        return self.request_log.records()
 
     @property
     def counters(self) -> dict[str, int]:
-        with self._log_lock:
-            return dict(self._counters)
+        return self.request_log.counters()
 
     def count(self, path: str) -> int:
-        with self._log_lock:
-            return self._counters.get(normalize_key(path), 0)
+        return self.request_log.count(normalize_key(path))
 
     def reset_log(self) -> None:
         """Clear the request log and counters (fault ``on_call`` numbers restart at 1)."""
-        with self._log_lock:
-            self._requests.clear()
-            self._counters.clear()
+        self.request_log.clear()
 
     @property
     def tasks(self) -> list[dict[str, Any]]:
@@ -262,7 +222,7 @@ class TikTokEmulator:
         cfg = self.config
         client = {"marketing": cfg.app_id, "accounts": cfg.accounts_app_id, "login_kit": cfg.login_kit_client_key}
         if family not in client:
-            raise ValueError(f"family must be one of {FAMILIES}")
+            raise ValueError(f"family must be one of {API_FAMILIES}")
         default_scope = {"marketing": "", "accounts": C.DEFAULT_ACCOUNTS_SCOPE}.get(family, C.DEFAULT_LOGIN_KIT_SCOPE)
         return self.state.issue_auth_code(family, client[family], redirect_uri, scope or default_scope, code_challenge)
 
@@ -280,7 +240,7 @@ class TikTokEmulator:
 
     def iter_expected_report_csv(self, task_id: str) -> Iterator[bytes]:
         """The exact bytes a CSV_STRING download (or CSV_DOWNLOAD file) of ``task_id`` serves."""
-        return handlers_reports.iter_task_csv(self, self._task(task_id))
+        return reports.iter_task_csv(self, self._task(task_id))
 
     def expected_report_csv(self, task_id: str) -> bytes:
         return b"".join(self.iter_expected_report_csv(task_id))

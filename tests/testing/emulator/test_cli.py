@@ -1,4 +1,4 @@
-"""CLI: prints one JSON line, serves, stops cleanly on SIGTERM."""
+"""CLI (``python -m airflow_provider_tiktok.testing[.emulator]``): prints one JSON line, serves, stops on SIGTERM."""
 
 from __future__ import annotations
 
@@ -8,17 +8,19 @@ import signal
 import subprocess
 import sys
 
+import pytest
 import requests
 
 
-def test_cli_start_print_and_sigterm(tmp_path):
+@pytest.mark.parametrize("module", ["airflow_provider_tiktok.testing", "airflow_provider_tiktok.testing.emulator"])
+def test_cli_start_print_and_sigterm(tmp_path, module):
     ready = tmp_path / "ready.json"
     env = dict(os.environ)
     proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "airflow_provider_tiktok.testing",
+            module,
             "--port",
             "0",
             "--seed",

@@ -10,18 +10,21 @@ import socket
 import threading
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
-from airflow_provider_tiktok.testing import constants as C
-from airflow_provider_tiktok.testing.common import authenticate, request_advertiser
-from airflow_provider_tiktok.testing.faults import Fault, gateway_page
-from airflow_provider_tiktok.testing.wire import (
+import airflow_provider_tiktok.testing.emulator.constants as C
+from airflow_provider_tiktok.testing.emulator.auth import authenticate, request_advertiser
+from airflow_provider_tiktok.testing.emulator.faults import Fault, FaultPlan, gateway_page
+from airflow_provider_tiktok.testing.emulator.interface import Emulator, Route
+from airflow_provider_tiktok.testing.emulator.ratelimit import SlidingWindowLimiter
+from airflow_provider_tiktok.testing.emulator.requestlog import RequestLog
+from airflow_provider_tiktok.testing.emulator.routing import FILES_KEY, RouteTable
+from airflow_provider_tiktok.testing.emulator.wire import (
     ApiError,
     OAuthError,
     Request,
     Response,
-    Route,
     WireWriter,
     error_response,
     new_request_id,
@@ -30,19 +33,19 @@ from airflow_provider_tiktok.testing.wire import (
     render,
 )
 
-if TYPE_CHECKING:
-    from airflow_provider_tiktok.testing.emulator import TikTokEmulator
-
 log = logging.getLogger(__name__)
 
-LOGIN_KIT_PATHS = ("/v2/oauth/token/", "/v2/oauth/revoke/")
-PAGE_ALIASES = {
-    "/portal/auth": "/portal/auth",
-    "/portal/auth/": "/portal/auth",
-    "/v2/auth/authorize/": "/v2/auth/authorize/",
-    "/v2/auth/authorize": "/v2/auth/authorize/",
-}
-FILES_KEY = "/files/"
+
+class ServedEmulator(Emulator, Protocol):
+    """What the dispatcher needs of the emulator it serves (``TikTokEmulator`` is one)."""
+
+    routes: RouteTable
+    faults: FaultPlan
+    request_log: RequestLog
+    app_limiter: SlidingWindowLimiter
+    advertiser_limiter: SlidingWindowLimiter
+    #: Set by ``stop()``: wakes requests stalled by a fault.
+    stopping: threading.Event
 
 
 class EmulatorHTTPServer(ThreadingHTTPServer):
@@ -51,7 +54,7 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
     # Many mapped tasks (or 1,000 triggers) connect at once; the stdlib default backlog of 5 resets them.
     request_queue_size = 1024
 
-    def __init__(self, address: tuple[str, int], emulator: TikTokEmulator) -> None:
+    def __init__(self, address: tuple[str, int], emulator: ServedEmulator) -> None:
         self.emulator = emulator
         super().__init__(address, EmulatorRequestHandler)
         self._wake_r, self._wake_w = socket.socketpair()
@@ -137,23 +140,6 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
-def _resolve(emu: TikTokEmulator, method: str, path: str) -> tuple[str, str, Route | None]:
-    """Return (endpoint key, family, route). family: business|oauth|page|file|unknown."""
-    if path.startswith(C.API_PREFIX + "/"):
-        rest = path[len(C.API_PREFIX) :]
-        if rest in emu.known_business_paths:
-            return rest, "business", emu.business_routes.get((method, rest))
-        return rest, "unknown", None
-    if path in LOGIN_KIT_PATHS:
-        return path, "oauth", emu.oauth_routes.get((method, path))
-    if path in PAGE_ALIASES:
-        key = PAGE_ALIASES[path]
-        return key, "page", emu.page_routes.get((method, key))
-    if path.startswith(FILES_KEY) and method == "GET":
-        return FILES_KEY, "file", emu.file_route
-    return path, "unknown", None
-
-
 def _parse_body(req: Request, family: str) -> None:
     if not req.body:
         return
@@ -186,22 +172,22 @@ def _fault_response(fault: Fault, family: str, log_id: str) -> Response:
     return error_response(ApiError(code, fault.effective_message))
 
 
-def dispatch(emu: TikTokEmulator, h: EmulatorRequestHandler) -> None:
+def dispatch(emu: ServedEmulator, h: EmulatorRequestHandler) -> None:
     method = h.command
     url = urlsplit(h.path)
     query = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
     length = int(h.headers.get("Content-Length") or 0)
     body = h.rfile.read(length) if length > 0 else b""
-    key, family, route = _resolve(emu, method, url.path)
+    key, family, route = emu.routes.resolve(method, url.path)
 
-    call_no = emu._count(key)
+    call_no = emu.request_log.next_call(key)
     record: dict[str, Any] = {"method": method, "path": key, "query": redact(query), "body": None, "call": call_no}
     req = Request(method=method, path=url.path, key=key, query=query, headers=h.headers, body=body)
     writer = WireWriter(h)
     log_id = new_request_id()
     fault = emu.faults.lookup(key, call_no)
     record["fault"] = fault.kind if fault else None
-    emu._log(record)
+    emu.request_log.append(record)
 
     if fault is not None and fault.kind == "reset":
         record["status"] = None
@@ -209,7 +195,7 @@ def dispatch(emu: TikTokEmulator, h: EmulatorRequestHandler) -> None:
         writer.reset()
         return
     if fault is not None and fault.kind == "stall":
-        stopped = emu._stopping.wait(fault.seconds if fault.seconds is not None else emu.config.stall_seconds)
+        stopped = emu.stopping.wait(fault.seconds if fault.seconds is not None else emu.config.stall_seconds)
         if stopped:
             h._aborted = True
             writer.reset()
@@ -231,7 +217,7 @@ def dispatch(emu: TikTokEmulator, h: EmulatorRequestHandler) -> None:
     writer.write(resp, head_only=False)
 
 
-def _run(emu: TikTokEmulator, req: Request, route: Route, family: str, log_id: str, record: dict[str, Any]) -> Response:
+def _run(emu: ServedEmulator, req: Request, route: Route, family: str, log_id: str, record: dict[str, Any]) -> Response:
     try:
         try:
             _parse_body(req, family)
@@ -243,7 +229,7 @@ def _run(emu: TikTokEmulator, req: Request, route: Route, family: str, log_id: s
                     40100, f"Too many requests. The QPS limit of this app is {emu.config.app_qps}, please retry later."
                 )
             if route.auth:
-                req.token = authenticate(emu, req)
+                req.token = authenticate(emu.state, req)
                 adv = request_advertiser(req)
                 if adv and not emu.advertiser_limiter.allow(f"{adv}:{req.key}"):
                     raise ApiError(

@@ -32,7 +32,3 @@ class SlidingWindowLimiter:
                 return False
             events.append(now)
             return True
-
-    def reset(self) -> None:
-        with self._lock:
-            self._events.clear()

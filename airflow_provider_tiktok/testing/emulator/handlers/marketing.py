@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from airflow_provider_tiktok.testing.common import bool_param, check_advertisers, str_list_param, str_param
-from airflow_provider_tiktok.testing.state import MarketingToken
-from airflow_provider_tiktok.testing.wire import ApiError, Request, Response, Route, ok
+from airflow_provider_tiktok.testing.emulator.auth import check_advertisers
+from airflow_provider_tiktok.testing.emulator.interface import Emulator, Route
+from airflow_provider_tiktok.testing.emulator.params import bool_param, str_list_param, str_param
+from airflow_provider_tiktok.testing.emulator.state import MarketingToken
+from airflow_provider_tiktok.testing.emulator.wire import ApiError, Request, Response, ok
 
-if TYPE_CHECKING:
-    from airflow_provider_tiktok.testing.emulator import TikTokEmulator
 
-
-def _check_app(emu: TikTokEmulator, params: dict[str, Any]) -> str:
+def _check_app(emu: Emulator, params: dict[str, Any]) -> str:
     app_id = str_param(params, "app_id", required=True)
     secret = str_param(params, "secret", required=True)
     if app_id != emu.config.app_id or secret != emu.config.app_secret:
@@ -21,7 +20,7 @@ def _check_app(emu: TikTokEmulator, params: dict[str, Any]) -> str:
     return app_id
 
 
-def oauth2_access_token(emu: TikTokEmulator, req: Request) -> Response:
+def oauth2_access_token(emu: Emulator, req: Request) -> Response:
     """Exchange a single-use advertiser ``auth_code`` for a long-term (non-expiring) token."""
     params = req.json or {}
     app_id = _check_app(emu, params)
@@ -37,7 +36,7 @@ def oauth2_access_token(emu: TikTokEmulator, req: Request) -> Response:
     return ok(data)
 
 
-def oauth2_advertiser_get(emu: TikTokEmulator, req: Request) -> Response:
+def oauth2_advertiser_get(emu: Emulator, req: Request) -> Response:
     """Authorised ad accounts of the token (app credentials in the query, token in the header)."""
     app_id = _check_app(emu, req.query)
     token = req.token
@@ -52,7 +51,7 @@ def oauth2_advertiser_get(emu: TikTokEmulator, req: Request) -> Response:
     return ok({"list": items})
 
 
-def oauth2_revoke_token(emu: TikTokEmulator, req: Request) -> Response:
+def oauth2_revoke_token(emu: Emulator, req: Request) -> Response:
     params = req.json or {}
     app_id = _check_app(emu, params)
     value = str_param(params, "access_token", required=True)
@@ -80,7 +79,7 @@ _INFO_FIELDS = (
 )
 
 
-def advertiser_info(emu: TikTokEmulator, req: Request) -> Response:
+def advertiser_info(emu: Emulator, req: Request) -> Response:
     """Ad account details; ``timezone`` is the IANA zone the account reports in."""
     ids = str_list_param(req.query, "advertiser_ids", required=True) or []
     if not ids:

@@ -1,0 +1,1 @@
+"""Endpoint handlers, one module per API family; :mod:`..routing` collects their ``ROUTES``."""
