@@ -132,11 +132,13 @@ class TikTokMarketingHookMixin(_Base):
 
     def download_report_task(self, report_task_id: str, advertiser_id: str, destination: ObjectStoragePath, *,
                              compression: str | None = None, max_url_refreshes: int = 3,
-                             not_ready_wait: float = 30.0, progress_every: float = 5.0) -> DownloadResult:
+                             not_ready_wait: float = 30.0, progress_every: float = 5.0,
+                             owner: str | None = None) -> DownloadResult:
         """``GET /report/task/download/`` streamed into ``destination``, atomically.
 
         A broken stream restarts into a fresh temporary object (the client's retry policy bounds the
-        attempts); a failed download leaves the destination as it was.
+        attempts); a failed download leaves the destination as it was. ``owner`` names the temporary
+        objects, so a later attempt of the same task removes what a killed one left.
         """
         self.family_config(_MARKETING, "/report/task/download/")
         progress = ProgressLogger(f"TikTok report task {report_task_id} -> {destination}", every=progress_every,
@@ -144,7 +146,7 @@ class TikTokMarketingHookMixin(_Base):
         sinks: list[Sink] = []
 
         def open_sink() -> AbstractContextManager[Sink]:
-            return _remember(atomic_write(destination, compression=compression), sinks)
+            return _remember(atomic_write(destination, compression=compression, owner=owner), sinks)
 
         stats = download.download_report(
             self.get_conn(), report_task_id, advertiser_id, open_sink, max_url_refreshes=max_url_refreshes,

@@ -13,6 +13,7 @@ Subclasses implement :meth:`run` (and :meth:`resume` when they defer) instead of
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -56,6 +57,15 @@ def check_positive(name: str, value: Any, *, integer: bool = False, allow_none: 
     return value
 
 
+def partial_owner(context: Any) -> str | None:
+    """A short stable name of the task instance (dag, run, task, map index) for its temporary objects."""
+    ti = context.get("ti") if hasattr(context, "get") else None
+    if ti is None:
+        return None
+    key = "|".join(str(getattr(ti, name, "")) for name in ("dag_id", "run_id", "task_id", "map_index"))
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
 def fail_for(exc: TikTokError, subject: str) -> BaseException:
     """``AirflowFailException`` (no retry) for :data:`PERMANENT_ERRORS`, else ``exc`` itself."""
     if isinstance(exc, PERMANENT_ERRORS):
@@ -74,6 +84,8 @@ class TikTokBaseOperator(BaseOperator):
     def __init__(self, *, tiktok_conn_id: str = DEFAULT_CONN_ID, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.tiktok_conn_id = tiktok_conn_id
+        #: Names this task instance's temporary objects (set per execute) so a retry removes a killed try's.
+        self.partial_owner: str | None = None
 
     @cached_property
     def hook(self) -> TikTokHook:
@@ -104,9 +116,11 @@ class TikTokBaseOperator(BaseOperator):
             return fn(*args, **kwargs)
 
     def execute(self, context: Any) -> Any:
+        self.partial_owner = partial_owner(context)
         return self.guarded(self.run, context)
 
     def execute_complete(self, context: Any, event: dict[str, Any] | None = None) -> Any:
+        self.partial_owner = partial_owner(context)
         return self.guarded(self.resume, context, event)
 
     def run(self, context: Any) -> Any:

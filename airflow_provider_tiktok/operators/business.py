@@ -99,7 +99,7 @@ class TikTokBusinessAccountMetricsOperator(TikTokBaseOperator):
         self.log.info("Fetching /business/get/ for %s, %s..%s (UTC), %d field(s)", business_id, start, end,
                       len(self.fields))
         records = self.hook.get_business_account(business_id, start, end, self.fields)
-        with atomic_write(path, compression=self.compression) as sink:
+        with atomic_write(path, compression=self.compression, owner=self.partial_owner) as sink:
             JsonLinesSink(sink).write_rows(records)
         self.log.info("Wrote %d row(s) to %s", len(records), path)
         return write_result(uri=path, rows=len(records), bytes=sink.bytes_stored, bytes_uncompressed=sink.bytes_in,

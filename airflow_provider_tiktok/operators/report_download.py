@@ -31,10 +31,12 @@ def outlet_assets(destination: Any, destination_conn_id: str | None, emit_asset:
 
 def download_result(hook: TikTokHook, *, report_task_id: str, advertiser_id: str, destination: Any,
                     compression: str | None, advertiser_ids: Any = None, start_date: Any = None,
-                    end_date: Any = None, max_url_refreshes: int = 3, not_ready_wait: float = 30.0) -> dict[str, Any]:
+                    end_date: Any = None, max_url_refreshes: int = 3, not_ready_wait: float = 30.0,
+                    owner: str | None = None) -> dict[str, Any]:
     """Download through the hook; return the shared result schema (plus ``advertiser_ids``, ``output_format``)."""
     written = hook.download_report_task(report_task_id, advertiser_id, destination, compression=compression,
-                                        max_url_refreshes=max_url_refreshes, not_ready_wait=not_ready_wait)
+                                        max_url_refreshes=max_url_refreshes, not_ready_wait=not_ready_wait,
+                                        owner=owner)
     return write_result(
         uri=written.uri, rows=written.rows, bytes=written.bytes, bytes_uncompressed=written.bytes_uncompressed,
         format=FORMAT_OF_OUTPUT.get(written.output_format, "csv"), compression=written.compression,
@@ -96,7 +98,8 @@ class TikTokDownloadReportOperator(TikTokBaseOperator):
                                advertiser_id=str(self.advertiser_id), destination=destination,
                                compression=self.compression, advertiser_ids=self.advertiser_ids,
                                start_date=self.report_start_date, end_date=self.report_end_date,
-                               max_url_refreshes=self.max_url_refreshes, not_ready_wait=self.not_ready_wait)
+                               max_url_refreshes=self.max_url_refreshes, not_ready_wait=self.not_ready_wait,
+                               owner=self.partial_owner)
 
 
 __all__ = ["TikTokDownloadReportOperator", "download_result", "outlet_assets"]

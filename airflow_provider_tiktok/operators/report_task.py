@@ -269,7 +269,7 @@ class TikTokRunReportOperator(_ReportRequestOperator):
                                  advertiser_id=info["advertiser_id"], advertiser_ids=info.get("advertiser_ids"),
                                  destination=destination, compression=self.compression,
                                  start_date=info.get("start_date"), end_date=info.get("end_date"),
-                                 not_ready_wait=self.poll_interval)
+                                 not_ready_wait=self.poll_interval, owner=self.partial_owner)
         memo.clear()
         self._running = None
         return result

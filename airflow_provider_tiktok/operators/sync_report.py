@@ -246,7 +246,7 @@ class TikTokSyncReportOperator(TikTokBaseOperator):
                                               split_on_too_large=self.split_on_too_large,
                                               on_warning=self.log.warning)
         progress = ProgressLogger(f"{self.subject} report", logger=self.log)
-        with atomic_write(path, compression=self.compression) as sink:
+        with atomic_write(path, compression=self.compression, owner=self.partial_owner) as sink:
             writer = JsonLinesSink(sink) if self.output_format == "jsonl" else CsvSink(sink, shaper.columns)
             # One page read ahead: TikTok answers the next page while this one is typed and written.
             for items in prefetch(reader.iter_pages(window)):

@@ -1,9 +1,9 @@
 """Atomic, streaming writes to any Airflow ``ObjectStoragePath`` (local, s3://, gs://, ...).
 
 Every file the provider writes goes through :func:`atomic_write`: bytes stream into a temporary
-object beside the destination, which is moved into place only when the writer finished without an
-error. A failed or killed task therefore never leaves a partial file at the destination, and a
-rerun overwrites the previous file instead of duplicating it.
+object in a staging folder beside the destination (``.tiktok-partial/``), which is moved into place
+only when the writer finished without an error. A failed or killed task therefore never leaves a
+partial file at the destination, and a rerun overwrites the previous file instead of duplicating it.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 COMPRESSIONS = (None, "gzip")
 PARTIAL_SUFFIX = ".partial"
+#: Folder beside each destination that holds its temporary objects while they are written.
+STAGING_DIR = ".tiktok-partial"
 
 
 def resolve_destination(destination: Any, *, conn_id: str | None = None) -> ObjectStoragePath:
@@ -106,23 +108,55 @@ class Sink:
             self._stream.close()  # writes the gzip trailer into the counting writer
 
 
-def partial_path(destination: ObjectStoragePath) -> ObjectStoragePath:
-    """The temporary object for ``destination``: hidden, unique, in the same folder (same filesystem)."""
-    return destination.parent / f".{destination.name}.{uuid.uuid4().hex[:12]}{PARTIAL_SUFFIX}"
+def partial_path(destination: ObjectStoragePath, owner: str | None = None) -> ObjectStoragePath:
+    """The temporary object for ``destination``: unique, in the staging folder beside it (same filesystem).
+
+    It lives in ``<folder>/.tiktok-partial/``, so neither a listing nor a glob of the destination's
+    folder (``<folder>/*.csv``) ever sees it; ``owner`` (one Airflow task instance) prefixes its name
+    so a later attempt of the same task can remove what a killed one left.
+    """
+    prefix = f"{owner}." if owner else ""
+    return destination.parent / STAGING_DIR / f"{prefix}{destination.name}.{uuid.uuid4().hex[:12]}{PARTIAL_SUFFIX}"
+
+
+def remove_stale_partials(destination: ObjectStoragePath, owner: str) -> int:
+    """Delete what earlier (killed) attempts of ``owner`` left for ``destination``; return how many."""
+    removed = 0
+    staging = destination.parent / STAGING_DIR
+    with contextlib.suppress(Exception):  # no staging folder yet: nothing to remove
+        for stale in staging.glob(f"{owner}.{destination.name}.*{PARTIAL_SUFFIX}"):
+            with contextlib.suppress(Exception):
+                stale.unlink()
+                removed += 1
+    if removed:
+        log.info("Removed %d temporary object(s) an earlier attempt left for %s", removed, destination)
+    return removed
+
+
+def _drop_empty_staging(destination: ObjectStoragePath) -> None:
+    staging = destination.parent / STAGING_DIR
+    with contextlib.suppress(Exception):  # not empty (another writer), or object stores: no folders
+        if staging.exists() and not any(staging.iterdir()):
+            staging.rmdir()
 
 
 @contextlib.contextmanager
-def atomic_write(destination: ObjectStoragePath, *, compression: str | None = None) -> Iterator[Sink]:
+def atomic_write(destination: ObjectStoragePath, *, compression: str | None = None,
+                 owner: str | None = None) -> Iterator[Sink]:
     """Write ``destination`` all at once or not at all.
 
     Yields a :class:`Sink`; when the ``with`` block ends without an error the temporary object is
     moved onto ``destination`` (replacing it). On any error (including Airflow's termination of a
-    killed task) the temporary object is deleted and the destination is left as it was.
+    killed task) the temporary object is deleted and the destination is left as it was. With
+    ``owner``, temporary objects that earlier attempts of the same owner left behind (``kill -9``)
+    are removed first.
     """
     check_compression(compression)
-    temp = partial_path(destination)
+    if owner:
+        remove_stale_partials(destination, owner)
+    temp = partial_path(destination, owner)
     with contextlib.suppress(Exception):  # object stores have no folders; local paths need them
-        destination.parent.mkdir(parents=True, exist_ok=True)
+        temp.parent.mkdir(parents=True, exist_ok=True)
     raw = temp.open("wb")
     stored = CountingWriter(raw)
     stream: Any = gzip.GzipFile(fileobj=stored, mode="wb", mtime=0) if compression == "gzip" else stored
@@ -138,6 +172,8 @@ def atomic_write(destination: ObjectStoragePath, *, compression: str | None = No
         with contextlib.suppress(Exception):
             temp.unlink()
         raise
+    finally:
+        _drop_empty_staging(destination)
 
 
 class JsonLinesSink:

@@ -34,7 +34,7 @@ def download(emu, task_id, dest, **kwargs):
 
 
 def leftovers(folder):
-    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".partial"))
+    return sorted(p.name for p in folder.rglob("*.partial"))
 
 
 @pytest.mark.parametrize("output_format", ["CSV_STRING", "CSV_DOWNLOAD"])

@@ -5,7 +5,9 @@
 * a try that failed while waiting (retryable error) leaves the task remembered; the next try reuses it;
 * a download that keeps breaking leaves neither a destination nor a temporary object, and an older file at the
   destination stays as it was;
-* a task terminated (SIGTERM, as Airflow does) mid-download leaves no temporary object behind.
+* a task terminated (SIGTERM, as Airflow does) mid-download leaves no temporary object behind;
+* a task killed (SIGKILL) mid-download leaves its temporary object only in the hidden staging folder, and the
+  next attempt of the same task removes it.
 """
 
 from __future__ import annotations
@@ -133,3 +135,25 @@ def test_terminated_during_download_leaves_nothing(emu: TikTokEmulator, tmp_path
     assert child.returncode != 0
     assert not dest.exists()
     assert leftovers(dest.parent) == []
+
+
+def test_killed_mid_download_partial_is_hidden_and_removed_by_the_next_attempt(emu: TikTokEmulator,
+                                                                               tmp_path: Path) -> None:
+    store, dest = tmp_path / "state.json", tmp_path / "out" / "report.csv"
+    emu.faults.add("/report/task/download/", Fault.stall(30), every=True)
+    first = start_child(emu, store, dest, poll=0.05)
+    staging = dest.parent / ".tiktok-partial"
+    try:
+        wait_until(lambda: staging.exists() and any(staging.iterdir()) or first.poll() is not None)
+        assert first.poll() is None, first.communicate()[1][-2000:]
+        first.send_signal(signal.SIGKILL)  # no handler runs: the temporary object stays
+    finally:
+        first.wait(10)
+    assert [p.name for p in staging.iterdir()] and not list(dest.parent.glob("*.csv*"))
+    assert [p.name for p in dest.parent.iterdir()] == [".tiktok-partial"]  # nothing visible beside the output
+    emu.faults.clear()
+    second = start_child(emu, store, dest, poll=0.05)
+    out, err = second.communicate(timeout=90)
+    assert second.returncode == 0, err[-3000:]
+    assert dest.read_bytes() == emu.expected_report_csv(emu.tasks[0]["task_id"])
+    assert leftovers(dest.parent) == [], "the next attempt did not remove the killed attempt's temporary object"

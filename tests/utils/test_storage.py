@@ -103,3 +103,23 @@ def test_progress_logger_reports_totals(caplog):
         progress.done()
     assert progress.bytes == 2048 and progress.rows == 3
     assert "2,048 bytes" in caplog.text and "done" in caplog.text
+
+
+def test_partials_live_in_a_hidden_staging_folder_and_earlier_attempts_are_removed(tmp_path):
+    from airflow_provider_tiktok.utils.storage import STAGING_DIR, partial_path
+
+    dest = ObjectStoragePath(f"file://{tmp_path}/out/report.csv")
+    killed = partial_path(dest, "task-a")  # what a kill -9 left behind
+    killed.parent.mkdir(parents=True)
+    killed.write_bytes(b"half")
+    other = partial_path(dest, "task-b")  # another task instance writing the same name: not ours to remove
+    other.write_bytes(b"other")
+    with atomic_write(dest, owner="task-a") as sink:
+        assert not list((tmp_path / "out").glob("*.csv*")) and not list((tmp_path / "out").glob("*.partial"))
+        sink.write(b"a,b\n")
+    assert (tmp_path / "out" / "report.csv").read_bytes() == b"a,b\n"
+    assert sorted(p.name for p in (tmp_path / "out" / STAGING_DIR).iterdir()) == [other.name]
+    other.unlink()
+    with atomic_write(dest, owner="task-a") as sink:
+        sink.write(b"x\n")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["report.csv"]  # empty staging folder removed
