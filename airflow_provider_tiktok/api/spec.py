@@ -106,14 +106,14 @@ DEFAULT_METRICS: Final = ("spend", "impressions")
 MAX_ADVERTISER_IDS: Final = 5
 PAGE_SIZE_MAX: Final = 1000
 PAGE_SIZE_DEFAULT: Final = 10
+#: A synchronous ad-level answer carrying this header kept only the newest ``SYNC_REPORT_AD_LIMIT`` ads.
+ADS_THROTTLE_HEADER: Final = "X-Tt-Ads-Throttle"
+SYNC_REPORT_AD_LIMIT: Final = 20_000
 #: Longest date range (inclusive, in days) of one synchronous report request.
 MAX_RANGE_DAYS_DAILY: Final = 30
 MAX_RANGE_DAYS_HOURLY: Final = 1
 MAX_RANGE_DAYS_NO_TIME: Final = 365
-SYNC_REPORT_AD_LIMIT: Final = 20_000
-ADS_THROTTLE_HEADER: Final = "X-Tt-Ads-Throttle"
 BUSINESS_GET_MAX_DAYS: Final = 60
-DOWNLOAD_URL_TTL_SECONDS: Final = 3600
 
 # --- report task status (exact strings, single-L CANCELED) -----------------------------------
 
@@ -122,4 +122,3 @@ TASK_PROCESSING: Final = "PROCESSING"
 TASK_SUCCESS: Final = "SUCCESS"
 TASK_FAILED: Final = "FAILED"
 TASK_CANCELED: Final = "CANCELED"
-TASK_STATUSES: Final = frozenset({TASK_QUEUING, TASK_PROCESSING, TASK_SUCCESS, TASK_FAILED, TASK_CANCELED})

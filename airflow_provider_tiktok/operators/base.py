@@ -25,6 +25,7 @@ from airflow_provider_tiktok.api.core.errors import PERMANENT_ERRORS, TikTokErro
 from airflow_provider_tiktok.compat import AirflowFailException
 from airflow_provider_tiktok.connection import DEFAULT_CONN_ID
 from airflow_provider_tiktok.hooks.tiktok import TikTokHook
+from airflow_provider_tiktok.utils.storage import check_compression, resolve_destination
 
 T = TypeVar("T")
 
@@ -71,6 +72,18 @@ def fail_for(exc: TikTokError, subject: str) -> BaseException:
     if isinstance(exc, PERMANENT_ERRORS):
         return AirflowFailException(f"{subject}: {exc}")
     return exc
+
+
+def outlet_assets(destination: Any, destination_conn_id: str | None, emit_asset: bool) -> list[Any]:
+    """``[Asset(uri)]`` for a static destination when ``emit_asset``; checks the destination at parse time."""
+    if is_templated(destination):
+        return []
+    resolved = resolve_destination(destination, conn_id=destination_conn_id)
+    if not emit_asset:
+        return []
+    from airflow.sdk import Asset
+
+    return [Asset(str(resolved))]
 
 
 class TikTokBaseOperator(BaseOperator):
@@ -130,4 +143,34 @@ class TikTokBaseOperator(BaseOperator):
         raise NotImplementedError(f"{type(self).__name__} does not defer")
 
 
-__all__ = ["TikTokBaseOperator", "check_positive", "fail_for", "holds_template", "is_templated"]
+class TikTokWriteOperator(TikTokBaseOperator):
+    """Base of the operators that write one file: ``destination`` (templated), ``destination_conn_id``,
+    ``compression`` (``None`` or ``"gzip"``) and ``emit_asset`` (declare a static destination as an
+    outlet ``Asset``), all checked at DAG parse time. Their results follow
+    :mod:`airflow_provider_tiktok.operators.results`.
+    """
+
+    def __init__(self, *, destination: Any, destination_conn_id: str | None = None, compression: str | None = None,
+                 emit_asset: bool = False, **kwargs: Any) -> None:
+        check_compression(compression)
+        assets = outlet_assets(destination, destination_conn_id, emit_asset)
+        if assets:
+            kwargs.setdefault("outlets", assets)
+        super().__init__(**kwargs)
+        self.destination, self.destination_conn_id, self.compression = destination, destination_conn_id, compression
+
+    def resolved_destination(self) -> Any:
+        """The rendered destination as an ``ObjectStoragePath``."""
+        return resolve_destination(self.destination, conn_id=self.destination_conn_id)
+
+
+__all__ = [
+    "TikTokBaseOperator",
+    "TikTokWriteOperator",
+    "check_positive",
+    "fail_for",
+    "holds_template",
+    "is_templated",
+    "outlet_assets",
+    "partial_owner",
+]

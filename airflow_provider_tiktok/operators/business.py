@@ -21,10 +21,9 @@ from typing import Any
 
 from airflow_provider_tiktok.api.accounts import business
 from airflow_provider_tiktok.api.core.errors import TikTokValidationError
-from airflow_provider_tiktok.operators.base import TikTokBaseOperator
-from airflow_provider_tiktok.operators.report_download import outlet_assets
+from airflow_provider_tiktok.operators.base import TikTokWriteOperator
 from airflow_provider_tiktok.operators.results import write_result
-from airflow_provider_tiktok.utils.storage import JsonLinesSink, atomic_write, check_compression, resolve_destination
+from airflow_provider_tiktok.utils.storage import JsonLinesSink, atomic_write
 
 
 def _utc_date(value: Any, name: str) -> dt.date | None:
@@ -40,7 +39,7 @@ def _utc_date(value: Any, name: str) -> dt.date | None:
         raise TikTokValidationError(f"{name} must be a date YYYY-MM-DD (UTC), got {value!r}") from None
 
 
-class TikTokBusinessAccountMetricsOperator(TikTokBaseOperator):
+class TikTokBusinessAccountMetricsOperator(TikTokWriteOperator):
     """Fetch ``GET /business/get/`` for one TikTok business account and write typed JSONL.
 
     :param tiktok_conn_id: an Accounts API ``tiktok`` connection (``airflow-tiktok auth login --family accounts``).
@@ -65,21 +64,11 @@ class TikTokBusinessAccountMetricsOperator(TikTokBaseOperator):
 
     def __init__(self, *, destination: Any, business_id: str | None = None, report_start_date: Any = None,
                  report_end_date: Any = None, fields: Sequence[str] = business.DEFAULT_FIELDS,
-                 destination_conn_id: str | None = None, compression: str | None = None, emit_asset: bool = False,
                  **kwargs: Any) -> None:
-        check_compression(compression)
-        self_fields = business.check_fields(fields)
-        assets = outlet_assets(destination, destination_conn_id, emit_asset)
-        if assets:
-            kwargs.setdefault("outlets", assets)
-        super().__init__(**kwargs)
-        self.business_id = business_id
-        self.report_start_date = report_start_date
-        self.report_end_date = report_end_date
-        self.fields = self_fields
-        self.destination = destination
-        self.destination_conn_id = destination_conn_id
-        self.compression = compression
+        checked = business.check_fields(fields)
+        super().__init__(destination=destination, **kwargs)
+        self.business_id, self.fields = business_id, checked
+        self.report_start_date, self.report_end_date = report_start_date, report_end_date
 
     @property
     def subject(self) -> str:
@@ -95,7 +84,7 @@ class TikTokBusinessAccountMetricsOperator(TikTokBaseOperator):
         today = dt.datetime.now(dt.timezone.utc).date()
         start, end = self.window(today)
         business_id = self.hook.resolve_business_id(self.business_id)
-        path = resolve_destination(self.destination, conn_id=self.destination_conn_id)
+        path = self.resolved_destination()
         self.log.info("Fetching /business/get/ for %s, %s..%s (UTC), %d field(s)", business_id, start, end,
                       len(self.fields))
         records = self.hook.get_business_account(business_id, start, end, self.fields)

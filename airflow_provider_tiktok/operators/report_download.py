@@ -12,21 +12,8 @@ from typing import Any
 
 from airflow_provider_tiktok.api.core.params import parse_advertiser_ids
 from airflow_provider_tiktok.hooks.tiktok import TikTokHook
-from airflow_provider_tiktok.operators.base import TikTokBaseOperator, check_positive, is_templated
+from airflow_provider_tiktok.operators.base import TikTokWriteOperator, check_positive
 from airflow_provider_tiktok.operators.results import FORMAT_OF_OUTPUT, write_result
-from airflow_provider_tiktok.utils.storage import check_compression, resolve_destination
-
-
-def outlet_assets(destination: Any, destination_conn_id: str | None, emit_asset: bool) -> list[Any]:
-    """``[Asset(uri)]`` for a static destination when ``emit_asset``; checks the destination at parse time."""
-    if is_templated(destination):
-        return []
-    resolved = resolve_destination(destination, conn_id=destination_conn_id)
-    if not emit_asset:
-        return []
-    from airflow.sdk import Asset
-
-    return [Asset(str(resolved))]
 
 
 def download_result(hook: TikTokHook, *, report_task_id: str, advertiser_id: str, destination: Any,
@@ -44,7 +31,7 @@ def download_result(hook: TikTokHook, *, report_task_id: str, advertiser_id: str
         advertiser_ids=parse_advertiser_ids(advertiser_ids) or [advertiser_id], output_format=written.output_format)
 
 
-class TikTokDownloadReportOperator(TikTokBaseOperator):
+class TikTokDownloadReportOperator(TikTokWriteOperator):
     """Download a finished TikTok async report task to ``destination`` (any ``ObjectStoragePath``).
 
     :param report_task_id: TikTok's task id (templated).
@@ -69,37 +56,23 @@ class TikTokDownloadReportOperator(TikTokBaseOperator):
     ui_color = "#25f4ee"
 
     def __init__(self, *, report_task_id: str, advertiser_id: str, destination: Any,
-                 destination_conn_id: str | None = None, compression: str | None = None,
                  report_start_date: Any = None, report_end_date: Any = None, advertiser_ids: Any = None,
-                 emit_asset: bool = False, max_url_refreshes: int = 3, not_ready_wait: float = 30.0,
-                 **kwargs: Any) -> None:
-        check_compression(compression)
+                 max_url_refreshes: int = 3, not_ready_wait: float = 30.0, **kwargs: Any) -> None:
         check_positive("not_ready_wait", not_ready_wait)
         if isinstance(max_url_refreshes, bool) or not isinstance(max_url_refreshes, int) or max_url_refreshes < 0:
             raise ValueError(f"max_url_refreshes must be an integer >= 0, got {max_url_refreshes!r}")
-        assets = outlet_assets(destination, destination_conn_id, emit_asset)
-        if assets:
-            kwargs.setdefault("outlets", assets)
-        super().__init__(**kwargs)
-        self.report_task_id = report_task_id
-        self.advertiser_id = advertiser_id
-        self.advertiser_ids = advertiser_ids
-        self.destination = destination
-        self.destination_conn_id = destination_conn_id
-        self.compression = compression
-        self.report_start_date = report_start_date
-        self.report_end_date = report_end_date
-        self.max_url_refreshes = max_url_refreshes
-        self.not_ready_wait = not_ready_wait
+        super().__init__(destination=destination, **kwargs)
+        self.report_task_id, self.advertiser_id, self.advertiser_ids = report_task_id, advertiser_id, advertiser_ids
+        self.report_start_date, self.report_end_date = report_start_date, report_end_date
+        self.max_url_refreshes, self.not_ready_wait = max_url_refreshes, not_ready_wait
 
     def run(self, context: Any) -> dict[str, Any]:
-        destination = resolve_destination(self.destination, conn_id=self.destination_conn_id)
         return download_result(self.hook, report_task_id=str(self.report_task_id),
-                               advertiser_id=str(self.advertiser_id), destination=destination,
+                               advertiser_id=str(self.advertiser_id), destination=self.resolved_destination(),
                                compression=self.compression, advertiser_ids=self.advertiser_ids,
                                start_date=self.report_start_date, end_date=self.report_end_date,
                                max_url_refreshes=self.max_url_refreshes, not_ready_wait=self.not_ready_wait,
                                owner=self.partial_owner)
 
 
-__all__ = ["TikTokDownloadReportOperator", "download_result", "outlet_assets"]
+__all__ = ["TikTokDownloadReportOperator", "download_result"]

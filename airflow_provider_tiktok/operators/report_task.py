@@ -29,11 +29,15 @@ from airflow_provider_tiktok.operators._report_common import (
     is_reusable,
     raise_for_state,
 )
-from airflow_provider_tiktok.operators.base import TikTokBaseOperator, check_positive, holds_template
-from airflow_provider_tiktok.operators.report_download import download_result, outlet_assets
+from airflow_provider_tiktok.operators.base import (
+    TikTokBaseOperator,
+    TikTokWriteOperator,
+    check_positive,
+    holds_template,
+)
+from airflow_provider_tiktok.operators.report_download import download_result
 from airflow_provider_tiktok.triggers.events import ReportTaskEvent
 from airflow_provider_tiktok.triggers.report_task import TikTokReportTaskTrigger
-from airflow_provider_tiktok.utils.storage import check_compression, resolve_destination
 
 #: Operator keyword -> request model field, where Airflow already owns the model's name.
 RENAMED = {"report_start_date": "start_date", "report_end_date": "end_date"}
@@ -154,7 +158,7 @@ class TikTokCancelReportTaskOperator(_ReportTaskIdsOperator):
         return str(status)
 
 
-class TikTokRunReportOperator(_ReportRequestOperator):
+class TikTokRunReportOperator(_ReportRequestOperator, TikTokWriteOperator):
     """Create a report task, wait for it, and download it, in one Airflow task.
 
     Crash-safe: the TikTok task id is remembered in Airflow's per-task state store (Airflow 3.3
@@ -173,19 +177,13 @@ class TikTokRunReportOperator(_ReportRequestOperator):
 
     template_fields: Sequence[str] = ("request_params", "destination", "tiktok_conn_id")
 
-    def __init__(self, *, destination: Any, destination_conn_id: str | None = None, compression: str | None = None,
-                 poll_interval: float = DEFAULT_POLL_INTERVAL, max_poll_interval: float | None = None,
-                 wait_timeout: float = DEFAULT_TIMEOUT, cancel_on_timeout: bool = True, emit_asset: bool = False,
-                 deferrable: bool = default_deferrable(), **kwargs: Any) -> None:
-        check_compression(compression)
+    def __init__(self, *, destination: Any, poll_interval: float = DEFAULT_POLL_INTERVAL,
+                 max_poll_interval: float | None = None, wait_timeout: float = DEFAULT_TIMEOUT,
+                 cancel_on_timeout: bool = True, deferrable: bool = default_deferrable(), **kwargs: Any) -> None:
         check_positive("poll_interval", poll_interval)
         check_positive("max_poll_interval", max_poll_interval, allow_none=True)
         check_positive("wait_timeout", wait_timeout)
-        assets = outlet_assets(destination, destination_conn_id, emit_asset)
-        if assets:
-            kwargs.setdefault("outlets", assets)
-        super().__init__(**kwargs)
-        self.destination, self.destination_conn_id, self.compression = destination, destination_conn_id, compression
+        super().__init__(destination=destination, **kwargs)
         self.poll_interval, self.wait_timeout = float(poll_interval), float(wait_timeout)
         self.max_poll_interval = max_poll_interval
         self.cancel_on_timeout, self.deferrable = cancel_on_timeout, deferrable
@@ -193,7 +191,7 @@ class TikTokRunReportOperator(_ReportRequestOperator):
 
     def run(self, context: Any) -> Any:
         request = self.build_request()
-        destination = resolve_destination(self.destination, conn_id=self.destination_conn_id)
+        destination = self.resolved_destination()
         memo = ReportTaskMemo(context)
         info = self._resume_remembered(memo)
         if info is None:
@@ -233,8 +231,7 @@ class TikTokRunReportOperator(_ReportRequestOperator):
             self._after_failure(memo, payload.get("report_task_id"), payload.get("advertiser_id"), exc)
             raise
         info = memo.get() or describe(self.build_request(), parsed.report_task_id)
-        destination = resolve_destination(self.destination, conn_id=self.destination_conn_id)
-        return self._download(memo, destination, info)
+        return self._download(memo, self.resolved_destination(), info)
 
     def _resume_remembered(self, memo: ReportTaskMemo) -> dict[str, Any] | None:
         """The remembered TikTok task of an earlier try, when it can still deliver the report."""

@@ -79,14 +79,7 @@ class AsyncTikTokClient(ClientBase):
         await self.pacer.await_turn()
         try:
             try:
-                response = await self.http.request(
-                    prepared.method,
-                    prepared.url,
-                    params=prepared.params or None,
-                    headers=prepared.headers,
-                    json=prepared.json_body,
-                    data=prepared.form,
-                )
+                response = await self.http.request(**prepared.send_kwargs())
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 raise TikTokTransportError(f"{type(exc).__name__}: {self.redact(str(exc))}", path=call.path) from None
             result = decode(call, response.status_code, response.content, self.redact)

@@ -109,6 +109,11 @@ class PreparedRequest:
     json_body: Mapping[str, Any] | None
     form: dict[str, str] | None
 
+    def send_kwargs(self) -> dict[str, Any]:
+        """The keyword arguments of ``requests.Session.request`` / ``httpx.AsyncClient.request``."""
+        return {"method": self.method, "url": self.url, "params": self.params or None, "headers": self.headers,
+                "json": self.json_body, "data": self.form}
+
 
 def encode_value(value: Any) -> str:
     """TikTok's GET encoding: arrays, objects and booleans as compact JSON, the rest as text."""

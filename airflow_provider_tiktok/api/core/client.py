@@ -125,12 +125,7 @@ class TikTokClient(ClientBase):
 
     def _request(self, prepared: PreparedRequest, *, stream: bool) -> requests.Response:
         return self.session.request(
-            prepared.method,
-            prepared.url,
-            params=prepared.params or None,
-            headers=prepared.headers,
-            json=prepared.json_body,
-            data=prepared.form,
+            **prepared.send_kwargs(),
             timeout=(self.timeouts.connect, self.timeouts.read),
             stream=stream,
             allow_redirects=False,

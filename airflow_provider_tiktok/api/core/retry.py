@@ -36,21 +36,19 @@ class Timeouts:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How hard to try before giving up.
+    """How hard to try before giving up (every wait in seconds)."""
 
-    :param max_attempts: total attempts of one request (1 = no retry).
-    :param max_elapsed: stop retrying once this many seconds have passed since the first attempt.
-    :param initial_wait: first backoff, doubled per attempt up to ``max_wait``, plus jitter.
-    :param rate_limit_wait: least backoff after a rate-limit answer (TikTok's QPS window is one
-        second, its per-minute window ~5 minutes: the doubling covers both).
-    :param jitter: up to this many seconds of random jitter added to every wait.
-    """
-
+    #: Total attempts of one request (1 = no retry).
     max_attempts: int = 6
+    #: Stop retrying once this many seconds have passed since the first attempt.
     max_elapsed: float = 600.0
+    #: First backoff, doubled per attempt up to ``max_wait``, plus jitter.
     initial_wait: float = 1.0
     max_wait: float = 60.0
+    #: Least backoff after a rate-limit answer (TikTok's QPS window is one second, its per-minute window
+    #: ~5 minutes: the doubling covers both).
     rate_limit_wait: float = 2.0
+    #: Up to this many seconds of random jitter added to every wait.
     jitter: float = 1.0
 
     def __post_init__(self) -> None:
