@@ -35,46 +35,44 @@ CONN_TYPE = "tiktok"
 HOOK_NAME = "TikTok"
 DEFAULT_CONN_ID = "tiktok_default"
 
+def _field(label: str, description: str, **schema: Any) -> dict[str, Any]:
+    """One declarative ``conn-fields`` entry (Airflow 3.2+ connection form)."""
+    return {"label": label, "description": description, "schema": schema}
+
+
 #: Declarative form fields (Airflow 3.2+ reads these from provider info; 3.3 reads only these).
 CONN_FIELDS: dict[str, dict[str, Any]] = {
-    "api_family": {
-        "label": "API family",
-        "description": "marketing: Marketing API advertisers (reports); accounts: TikTok business accounts "
+    "api_family": _field(
+        "API family",
+        "marketing: Marketing API advertisers (reports); accounts: TikTok business accounts "
         "(Accounts API); login_kit: TikTok for Developers apps (Login Kit).",
-        "schema": {"type": "string", "enum": list(spec.API_FAMILIES), "default": "marketing"},
-    },
-    "access_token": {
-        "label": "Access token",
-        "description": "Marketing API long-term token, or the current access token of the Accounts API / "
+        type="string", enum=list(spec.API_FAMILIES), default="marketing"),
+    "access_token": _field(
+        "Access token",
+        "Marketing API long-term token, or the current access token of the Accounts API / "
         "Login Kit (refreshed automatically). `airflow-tiktok auth login` obtains it.",
-        "schema": {"type": ["string", "null"], "format": "password"},
-    },
-    "refresh_token": {
-        "label": "Refresh token",
-        "description": "Accounts API / Login Kit only: used to renew the access token every 24 h.",
-        "schema": {"type": ["string", "null"], "format": "password"},
-    },
-    "advertiser_ids": {
-        "label": "Advertiser IDs",
-        "description": "Optional default advertiser ids, comma-separated (operators may override).",
-        "schema": {"type": ["string", "null"], "pattern": r"^\s*(\d+\s*(,\s*\d+\s*)*)?$"},
-    },
-    "business_id": {
-        "label": "Business ID (open_id)",
-        "description": "Accounts API only: the TikTok account's open_id returned at authorization.",
-        "schema": {"type": ["string", "null"]},
-    },
-    "environment": {
-        "label": "Environment",
-        "description": "production: business-api.tiktok.com; sandbox: sandbox-ads.tiktok.com.",
-        "schema": {"type": "string", "enum": sorted(spec.ENVIRONMENTS), "default": "production"},
-    },
-    "base_url": {
-        "label": "Base URL override",
-        "description": "Leave empty for TikTok. Set to the emulator (airflow_provider_tiktok.testing) or a "
+        type=["string", "null"], format="password"),
+    "refresh_token": _field(
+        "Refresh token",
+        "Accounts API / Login Kit only: used to renew the access token every 24 h.",
+        type=["string", "null"], format="password"),
+    "advertiser_ids": _field(
+        "Advertiser IDs",
+        "Optional default advertiser ids, comma-separated (operators may override).",
+        type=["string", "null"], pattern=r"^\s*(\d+\s*(,\s*\d+\s*)*)?$"),
+    "business_id": _field(
+        "Business ID (open_id)",
+        "Accounts API only: the TikTok account's open_id returned at authorization.",
+        type=["string", "null"]),
+    "environment": _field(
+        "Environment",
+        "production: business-api.tiktok.com; sandbox: sandbox-ads.tiktok.com.",
+        type="string", enum=sorted(spec.ENVIRONMENTS), default="production"),
+    "base_url": _field(
+        "Base URL override",
+        "Leave empty for TikTok. Set to the emulator (airflow_provider_tiktok.testing) or a "
         "proxy root, e.g. http://127.0.0.1:8765.",
-        "schema": {"type": ["string", "null"], "format": "url"},
-    },
+        type=["string", "null"], format="url"),
 }
 
 UI_FIELD_BEHAVIOUR: dict[str, Any] = {

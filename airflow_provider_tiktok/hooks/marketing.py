@@ -12,8 +12,9 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from airflow_provider_tiktok.api.core.call import ApiCall
 from airflow_provider_tiktok.api.core.errors import TikTokValidationError
 from airflow_provider_tiktok.api.marketing import advertisers, download, integrated, reports
 from airflow_provider_tiktok.api.marketing.status import ReportTaskState, poll_intervals
@@ -30,6 +31,7 @@ else:
     _Base = object
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _MARKETING = "marketing"
 
@@ -60,8 +62,7 @@ class TikTokMarketingHookMixin(_Base):
     def get_advertiser_info(self, advertiser_ids: Sequence[str],
                             fields: Sequence[str] | None = None) -> list[dict[str, Any]]:
         """``GET /advertiser/info/``: details (name, currency, ``timezone``, status) of up to 100 advertisers."""
-        self.family_config(_MARKETING, "/advertiser/info/")
-        return self.call(advertisers.advertiser_info(advertiser_ids, fields=fields))
+        return self._marketing_call(advertisers.advertiser_info(advertiser_ids, fields=fields))
 
     def get_advertiser_timezone(self, advertiser_id: str) -> str:
         """The IANA zone the advertiser reports in (its calendar days are the report's days)."""
@@ -88,30 +89,34 @@ class TikTokMarketingHookMixin(_Base):
 
     # -- async report tasks ---------------------------------------------------------------------
 
+    def _marketing_call(self, call: ApiCall[T]) -> T:
+        """Send a Marketing API request after checking the connection's family (before any HTTP)."""
+        self.family_config(_MARKETING, call.path)
+        return self.call(call)
+
+    async def _amarketing_call(self, call: ApiCall[T]) -> T:
+        self.check_family(await self.aget_config(), _MARKETING, call.path)
+        return await self.acall(call)
+
     def create_report_task(self, request: reports.ReportTaskRequest) -> str:
         """``POST /report/task/create/``: returns TikTok's new report task id."""
-        self.family_config(_MARKETING, "/report/task/create/")
-        return self.call(reports.create_task(request))
+        return self._marketing_call(reports.create_task(request))
 
     def get_report_task_state(self, report_task_id: str, advertiser_id: str) -> ReportTaskState:
         """``GET /report/task/check/``: the task's status (and TikTok's failure message)."""
-        self.family_config(_MARKETING, "/report/task/check/")
-        return self.call(reports.check_task(report_task_id, advertiser_id))
+        return self._marketing_call(reports.check_task(report_task_id, advertiser_id))
 
     async def aget_report_task_state(self, report_task_id: str, advertiser_id: str) -> ReportTaskState:
         """Async twin of :meth:`get_report_task_state` (for triggers)."""
-        self.check_family(await self.aget_config(), _MARKETING, "/report/task/check/")
-        return await self.acall(reports.check_task(report_task_id, advertiser_id))
+        return await self._amarketing_call(reports.check_task(report_task_id, advertiser_id))
 
     def cancel_report_task(self, report_task_id: str, advertiser_id: str) -> str:
         """``POST /report/task/cancel/`` (QUEUING / PROCESSING tasks only); returns the new status."""
-        self.family_config(_MARKETING, "/report/task/cancel/")
-        return self.call(reports.cancel_task(report_task_id, advertiser_id))
+        return self._marketing_call(reports.cancel_task(report_task_id, advertiser_id))
 
     async def acancel_report_task(self, report_task_id: str, advertiser_id: str) -> str:
         """Async twin of :meth:`cancel_report_task`."""
-        self.check_family(await self.aget_config(), _MARKETING, "/report/task/cancel/")
-        return await self.acall(reports.cancel_task(report_task_id, advertiser_id))
+        return await self._amarketing_call(reports.cancel_task(report_task_id, advertiser_id))
 
     def wait_for_report_task(self, report_task_id: str, advertiser_id: str, *, poll_interval: float,
                              deadline: float, max_poll_interval: float | None = None,
