@@ -21,35 +21,49 @@ DATES = {"report_start_date": "2024-01-01", "report_end_date": "2024-01-07"}
 BASIC = {"report_type": "BASIC", "data_level": "AUCTION_CAMPAIGN", "dimensions": ["campaign_id", "stat_time_day"]}
 
 
-def create(**kw: Any) -> Callable[[Path], Any]:
+Build = Callable[[Path], Any]  # constructs the operator (DAG parse time); its execute runs the task
+
+
+def rendered(op: Any, **values: Any) -> Any:
+    """``op`` with template fields set as Airflow would render them at run time."""
+    for key, value in values.items():
+        if key in getattr(op, "request_params", {}):
+            op.request_params[key] = value
+        else:
+            setattr(op, key, value)
+    return op
+
+
+def create(template: dict[str, Any] | None = None, **kw: Any) -> Build:
     from airflow_provider_tiktok.operators.report_task import TikTokCreateReportTaskOperator
 
     def go(tmp: Path) -> Any:
-        args = {**BASIC, "advertiser_id": ADV, **DATES, **kw}
-        return TikTokCreateReportTaskOperator(task_id="create", **args).execute(task_context())
+        args = {**BASIC, "advertiser_id": ADV, **DATES, **kw, **{k: "{{ params.x }}" for k in template or {}}}
+        return rendered(TikTokCreateReportTaskOperator(task_id="create", **args), **(template or {}))
     return go
 
 
-def run_report(**kw: Any) -> Callable[[Path], Any]:
+def run_report(template: dict[str, Any] | None = None, **kw: Any) -> Build:
     from airflow_provider_tiktok.operators.report_task import TikTokRunReportOperator
 
     def go(tmp: Path) -> Any:
-        args = {**BASIC, "advertiser_id": ADV, **DATES, "destination": (tmp / "r.csv").as_uri(), **kw}
-        return TikTokRunReportOperator(task_id="run", deferrable=False, **args).execute(task_context())
+        args = {**BASIC, "advertiser_id": ADV, **DATES, "destination": (tmp / "r.csv").as_uri(), **kw,
+                **{k: "{{ params.x }}" for k in template or {}}}
+        return rendered(TikTokRunReportOperator(task_id="run", deferrable=False, **args), **(template or {}))
     return go
 
 
-def download(**kw: Any) -> Callable[[Path], Any]:
+def download(**kw: Any) -> Build:
     from airflow_provider_tiktok.operators.report_download import TikTokDownloadReportOperator
 
     def go(tmp: Path) -> Any:
         args = {"report_task_id": "7300000000000000001", "advertiser_id": ADV,
                 "destination": (tmp / "d.csv").as_uri(), **kw}
-        return TikTokDownloadReportOperator(task_id="download", **args).execute(task_context())
+        return TikTokDownloadReportOperator(task_id="download", **args)
     return go
 
 
-def check_or_cancel(kind: str, **kw: Any) -> Callable[[Path], Any]:
+def check_or_cancel(kind: str, **kw: Any) -> Build:
     from airflow_provider_tiktok.operators.report_task import (
         TikTokCancelReportTaskOperator,
         TikTokCheckReportTaskOperator,
@@ -59,27 +73,45 @@ def check_or_cancel(kind: str, **kw: Any) -> Callable[[Path], Any]:
 
     def go(tmp: Path) -> Any:
         args = {"report_task_id": "7300000000000000001", "advertiser_id": ADV, **kw}
-        return cls(task_id=kind, **args).execute(task_context())
+        return cls(task_id=kind, **args)
     return go
 
 
-def sensor(**kw: Any) -> Callable[[Path], Any]:
+def sensor(**kw: Any) -> Build:
     from airflow_provider_tiktok.sensors.report_task import TikTokReportTaskSensor
 
     def go(tmp: Path) -> Any:
-        args = {"report_task_id": "7300000000000000001", "advertiser_id": ADV, **kw}
-        return TikTokReportTaskSensor(task_id="wait", mode="poke", poke_interval=0.01, timeout=5,
-                                      **args).poke(task_context())
+        args = {"report_task_id": "7300000000000000001", "advertiser_id": ADV, "poke_interval": 0.01, **kw}
+        return TikTokReportTaskSensor(task_id="wait", mode="poke", timeout=5, **args)
     return go
 
 
-def sync(**kw: Any) -> Callable[[Path], Any]:
+def sync(template: dict[str, Any] | None = None, **kw: Any) -> Build:
     from airflow_provider_tiktok.operators.sync_report import TikTokSyncReportOperator
 
     def go(tmp: Path) -> Any:
         args = {"destination": (tmp / "s.jsonl").as_uri(), "dimensions": ["campaign_id", "stat_time_day"],
-                "advertiser_id": ADV, "data_level": "AUCTION_CAMPAIGN", **DATES, **kw}
-        return TikTokSyncReportOperator(task_id="sync", **args).execute({})
+                "advertiser_id": ADV, "data_level": "AUCTION_CAMPAIGN", **DATES, **kw,
+                **{k: "{{ params.x }}" for k in template or {}}}
+        return rendered(TikTokSyncReportOperator(task_id="sync", **args), **(template or {}))
+    return go
+
+
+def business(template: dict[str, Any] | None = None, **kw: Any) -> Build:
+    from airflow_provider_tiktok.operators.business import TikTokBusinessAccountMetricsOperator
+
+    def go(tmp: Path) -> Any:
+        args = {"destination": (tmp / "b.jsonl").as_uri(), **kw, **{k: "{{ params.x }}" for k in template or {}}}
+        return rendered(TikTokBusinessAccountMetricsOperator(task_id="business", **args), **(template or {}))
+    return go
+
+
+def advertisers(template: dict[str, Any] | None = None, **kw: Any) -> Build:
+    from airflow_provider_tiktok.operators.advertisers import TikTokListAdvertisersOperator
+
+    def go(tmp: Path) -> Any:
+        args = {**kw, **{k: "{{ params.x }}" for k in template or {}}}
+        return rendered(TikTokListAdvertisersOperator(task_id="advertisers", **args), **(template or {}))
     return go
 
 
@@ -154,19 +186,49 @@ CASES: dict[str, tuple[Callable[[Path], Any], str]] = {
     "cli-login-without-secret": (cli("auth", "login", "--family", "marketing", "--app-id", "7000000000000000001",
                                      "--app-secret-env", "TIKTOK_BENCH_UNSET_SECRET"), "no app secret"),
     "cli-revoke-unknown-connection": (cli("auth", "revoke", "--conn-id", "no_such_connection"), "not found"),
+    "create-templated-date-renders-none": (create(template={"report_end_date": "None"}), "report_end_date"),
+    "create-templated-lowercase-typo": (create(template={"data_level": "auction_campain"}), "data_level"),
+    "create-metrics-not-a-list": (create(metrics=[1, 2]), "metrics"),
+    "create-bad-filter-type": (create(filtering=[{"field_name": "campaign_ids", "filter_type": "LIKE",
+                                                   "filter_value": "[1]"}]), "filter_type"),
+    "create-ids-for-single-advertiser-type": (create(report_type="PLAYABLE_MATERIAL"), "PLAYABLE_MATERIAL"),
+    "run-negative-poll-interval": (run_report(poll_interval=-5), "poll_interval"),
+    "run-zero-wait-timeout": (run_report(wait_timeout=0), "wait_timeout"),
+    "run-templated-advertiser-renders-text": (run_report(template={"advertiser_id": "acme"}), "advertiser_id"),
+    "download-negative-not-ready-wait": (download(not_ready_wait=-1), "not_ready_wait"),
+    "sensor-negative-poke-interval": (sensor(poke_interval=-1), "poke_interval"),
+    "sync-zero-page-size": (sync(page_size=0), "page_size"),
+    "sync-templated-data-level": (sync(template={"data_level": "AUCTION_NOPE"}), "data_level"),
+    "sync-templated-advertiser": (sync(template={"advertiser_id": "12ab"}), "advertiser_id"),
+    "business-unknown-field": (business(fields=["spend"]), "field"),
+    "business-bad-compression": (business(compression="bz2"), "compression"),
+    "business-templated-date": (business(template={"report_end_date": "yesterday"}), "report_end_date"),
+    "business-marketing-connection": (business(business_id="x"), "'accounts' connection"),
+    "advertisers-bad-return-as": (advertisers(return_as="names"), "return_as"),
+    "advertisers-bad-allow-list": (advertisers(allow_list="abc"), "allow_list"),
+    "advertisers-templated-allow-list": (advertisers(template={"allow_list": "1,x"}), "allow_list"),
 }
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_input_fails_clearly_before_any_request(emu: TikTokEmulator, tmp_path: Path, case: str) -> None:
+    """Static values fail while the DAG is parsed; rendered ones fail the task on its first try (no retry)."""
     action, words = CASES[case]
-    with pytest.raises((TikTokValidationError, AirflowFailException, ValueError)) as info:
-        action(tmp_path)
+    with pytest.raises((TikTokValidationError, AirflowFailException)) as info:
+        built = action(tmp_path)  # parse time: TikTokValidationError fails the DAG import
+        if hasattr(built, "poke"):
+            built.poke(task_context())
+        elif hasattr(built, "execute"):
+            built.execute(task_context())  # run time: only AirflowFailException (no retry) may come out
+    if hasattr(info.value, "__cause__") and isinstance(info.value, AirflowFailException):
+        assert isinstance(info.value.__cause__, TikTokValidationError) or "TikTok" in str(info.value)
     assert words.lower() in str(info.value).lower(), f"message does not say what to fix: {info.value}"
+    assert str(info.value).count(" -- ") <= 1, f"more than one hint: {info.value}"
     assert emu.requests == [], f"{len(emu.requests)} request(s) reached the emulator"
 
 
 def test_table_is_big_enough() -> None:
-    assert len(CASES) >= 25
+    assert len(CASES) >= 45
     kinds = {name.split("-")[0] for name in CASES}
-    assert {"create", "run", "download", "check", "cancel", "sensor", "sync", "hook", "cli"} <= kinds
+    assert {"create", "run", "download", "check", "cancel", "sensor", "sync", "business", "advertisers", "hook",
+            "cli"} <= kinds

@@ -144,7 +144,7 @@ def test_killed_mid_download_partial_is_hidden_and_removed_by_the_next_attempt(e
     first = start_child(emu, store, dest, poll=0.05)
     staging = dest.parent / ".tiktok-partial"
     try:
-        wait_until(lambda: staging.exists() and any(staging.iterdir()) or first.poll() is not None)
+        wait_until(lambda: (staging.exists() and any(staging.iterdir())) or first.poll() is not None)
         assert first.poll() is None, first.communicate()[1][-2000:]
         first.send_signal(signal.SIGKILL)  # no handler runs: the temporary object stays
     finally:
@@ -153,7 +153,7 @@ def test_killed_mid_download_partial_is_hidden_and_removed_by_the_next_attempt(e
     assert [p.name for p in dest.parent.iterdir()] == [".tiktok-partial"]  # nothing visible beside the output
     emu.faults.clear()
     second = start_child(emu, store, dest, poll=0.05)
-    out, err = second.communicate(timeout=90)
+    _, err = second.communicate(timeout=90)
     assert second.returncode == 0, err[-3000:]
     assert dest.read_bytes() == emu.expected_report_csv(emu.tasks[0]["task_id"])
     assert leftovers(dest.parent) == [], "the next attempt did not remove the killed attempt's temporary object"
