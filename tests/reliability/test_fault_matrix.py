@@ -1,5 +1,6 @@
 """Fault matrix: every transient fault TikTok (or the network) produces, injected by the emulator at every
-endpoint the async and sync report paths use, is survived — and the output is byte-identical to a clean run.
+endpoint the operators call (async and sync reports, advertisers, business accounts), is survived — and the
+output is byte-identical to a clean run.
 
 Faults hit the first call of the endpoint (for the sync report also the second page). 40201 ("not ready") is
 injected only where TikTok sends it (``/report/task/download/``); the expired download URL only on the file URL.
@@ -9,12 +10,13 @@ network faults apply there.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from airflow_provider_tiktok.testing import Fault, TikTokEmulator
-from tests.reliability.conftest import STALL_SECONDS, leftovers, run_async_flow, run_sync_flow
+from tests.reliability.conftest import STALL_SECONDS, leftovers, run_async_flow, run_sync_flow, task_context
 
 EXPIRED = b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Request has expired' \
           b'</Message></Error>'
@@ -34,6 +36,8 @@ ENDPOINTS = {
     "sync-advertiser-info": ("sync", "/advertiser/info/", 1, None),
     "sync-page-1": ("sync", "/report/integrated/get/", 1, None),
     "sync-page-2": ("sync", "/report/integrated/get/", 2, None),
+    "advertisers-list": ("advertisers", "/oauth2/advertiser/get/", 1, None),
+    "business-get": ("business", "/business/get/", 1, None),
 }
 ENVELOPE_CODES = {"40100", "40133", "50000", "50002", "51010"}
 CASES = [(e, f) for e in ENDPOINTS for f in TRANSIENT if not (e == "async-file-url" and f in ENVELOPE_CODES)]
@@ -44,9 +48,33 @@ EXTRA = {"40201": Fault.code(40201), "expired-url": Fault.http(403, EXPIRED)}
 _clean: dict[tuple[str, str | None], bytes] = {}
 
 
+def run_advertisers_flow(folder: Path) -> bytes:
+    from airflow_provider_tiktok.operators.advertisers import TikTokListAdvertisersOperator
+
+    records = TikTokListAdvertisersOperator(task_id="advertisers", return_as="records").execute(task_context())
+    (folder / "advertisers.json").write_text(json.dumps(records))
+    return (folder / "advertisers.json").read_bytes()
+
+
+def run_business_flow(emu: TikTokEmulator, folder: Path) -> bytes:
+    from airflow_provider_tiktok.operators.business import TikTokBusinessAccountMetricsOperator
+
+    conn = emu.connection_dict("tiktok_accounts", "accounts")
+    conn["extra"]["business_id"] = emu.config.accounts_open_id
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AIRFLOW_CONN_TIKTOK_ACCOUNTS", json.dumps(conn))
+        TikTokBusinessAccountMetricsOperator(task_id="business", tiktok_conn_id="tiktok_accounts",
+                                             destination=(folder / "b.jsonl").as_uri()).execute(task_context())
+    return (folder / "b.jsonl").read_bytes()
+
+
 def _run(emu: TikTokEmulator, folder: Path, flow: str, output_format: str | None) -> bytes:
     if flow == "async":
         return run_async_flow(emu, folder, output_format or "CSV_STRING")
+    if flow == "advertisers":
+        return run_advertisers_flow(folder)
+    if flow == "business":
+        return run_business_flow(emu, folder)
     return run_sync_flow(emu, folder)
 
 
