@@ -225,6 +225,7 @@ class TikTokRunReportOperator(_ReportRequestOperator, TikTokWriteOperator):
         memo = ReportTaskMemo(context)
         try:
             parsed = ReportTaskEvent.from_payload(event)
+            self.log.info("%s", parsed.describe())
             parsed.raise_for_status()
         except Exception as exc:
             payload = event if isinstance(event, dict) else {}

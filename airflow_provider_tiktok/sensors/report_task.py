@@ -108,6 +108,7 @@ class TikTokReportTaskSensor(BaseSensorOperator):
     def execute_complete(self, context: Any, event: dict[str, Any] | None = None) -> dict[str, Any]:
         try:
             parsed = ReportTaskEvent.from_payload(event)
+            self.log.info("%s", parsed.describe())
             if parsed.status == "timeout":
                 self._cancel_after_timeout()
             parsed.raise_for_status()

@@ -22,6 +22,7 @@ class ReportTaskEvent:
     :param advertiser_id: the task's advertiser.
     :param message: a sentence for the task log.
     :param report_status: TikTok's last status string (``SUCCESS``, ``PROCESSING``, ...) when known.
+    :param checks: how many status checks the trigger made.
     :param retryable: for ``error``: whether an Airflow retry may help (``False`` for bad credentials,
         permissions or parameters, which then fail the task on its first try).
     """
@@ -31,16 +32,17 @@ class ReportTaskEvent:
     advertiser_id: str
     message: str
     report_status: str | None = None
+    checks: int = 0
     retryable: bool = True
 
     @classmethod
-    def from_state(cls, state: ReportTaskState, *, timed_out: bool = False) -> ReportTaskEvent:
+    def from_state(cls, state: ReportTaskState, *, timed_out: bool = False, checks: int = 0) -> ReportTaskEvent:
         if timed_out and not state.status.is_terminal:
             return cls("timeout", state.task_id, state.advertiser_id, f"{state.describe()} at the deadline",
-                       state.status.value)
+                       state.status.value, checks)
         status: EventStatus = "success" if state.status.is_success else \
             "failed" if state.status.value == "FAILED" else "canceled"
-        return cls(status, state.task_id, state.advertiser_id, state.describe(), state.status.value)
+        return cls(status, state.task_id, state.advertiser_id, state.describe(), state.status.value, checks)
 
     def to_payload(self) -> dict[str, Any]:
         return asdict(self)
@@ -53,7 +55,12 @@ class ReportTaskEvent:
         return cls(status=payload["status"], report_task_id=str(payload.get("report_task_id") or ""),
                    advertiser_id=str(payload.get("advertiser_id") or ""),
                    message=str(payload.get("message") or payload["status"]),
-                   report_status=payload.get("report_status"), retryable=bool(payload.get("retryable", True)))
+                   report_status=payload.get("report_status"), checks=int(payload.get("checks") or 0),
+                   retryable=bool(payload.get("retryable", True)))
+
+    def describe(self) -> str:
+        """One log line: the outcome and how many checks the triggerer made."""
+        return f"{self.message} (after {self.checks} status check(s) in the triggerer)"
 
     def raise_for_status(self) -> None:
         """Return on success; fail (no retry) on FAILED / CANCELED; ``AirflowSensorTimeout`` on timeout."""

@@ -72,11 +72,15 @@ class TikTokReportTaskTrigger(BaseTrigger):
         hook = TikTokHook(tiktok_conn_id=self.tiktok_conn_id)
         try:
             pauses = poll_intervals(self.poll_interval, self.max_poll_interval)
+            checks = 0
             while True:
                 state = await hook.aget_report_task_state(self.report_task_id, self.advertiser_id)
+                checks += 1
                 remaining = self.deadline - time.time()
                 if state.status.is_terminal or remaining <= 0:
-                    yield TriggerEvent(ReportTaskEvent.from_state(state, timed_out=True).to_payload())
+                    event = ReportTaskEvent.from_state(state, timed_out=True, checks=checks)
+                    self.log.info("%s", event.describe())
+                    yield TriggerEvent(event.to_payload())
                     return
                 pause = min(next(pauses), remaining)
                 self.log.info("%s; next check in %.0fs", state.describe(), pause)

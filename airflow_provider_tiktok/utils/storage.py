@@ -255,5 +255,7 @@ class ProgressLogger:
     def _emit(self, state: str) -> None:
         elapsed = self.elapsed
         rate = self.bytes / elapsed / 1_048_576 if elapsed > 0 else 0.0
-        self.log.info("%s %s: %s bytes (%.1f MiB/s), %s rows, %.1fs elapsed", self.label, state,
-                      f"{self.bytes:,}", rate, f"{self.rows:,}", elapsed)
+        # The rate of a tiny or instant transfer says nothing: shown from 1 MiB and half a second on.
+        speed = f" ({rate:.1f} MiB/s)" if self.bytes >= 1_048_576 and elapsed >= 0.5 else ""
+        self.log.info("%s %s: %s bytes%s, %s rows, %.1fs elapsed", self.label, state, f"{self.bytes:,}", speed,
+                      f"{self.rows:,}", elapsed)

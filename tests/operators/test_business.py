@@ -107,3 +107,19 @@ def test_token_expiring_mid_dag_is_refreshed_and_persisted(tiktok_emulator, monk
     for secret in (stored["access_token"], stored["refresh_token"], conn["extra"]["access_token"],
                    conn["extra"]["refresh_token"], conn["password"]):
         assert secret not in caplog.text
+
+
+def test_followers_count_keeps_the_daily_and_the_lifetime_value(tiktok_emulator, monkeypatch, tmp_path,
+                                                                airflow_db):
+    """TikTok returns followers_count at the top level (lifetime) and per day: both reach the rows."""
+    _use_accounts_conn(monkeypatch, tiktok_emulator)
+    end = _today() - dt.timedelta(days=1)
+    dest = tmp_path / "f.jsonl"
+    TikTokBusinessAccountMetricsOperator(
+        task_id="f", tiktok_conn_id=CONN_ID, report_start_date=(end - dt.timedelta(days=2)).isoformat(),
+        report_end_date=end.isoformat(), fields=["followers_count", "video_views"],
+        destination=f"file://{dest}").execute({})
+    rows = _read(dest)
+    assert len(rows) == 3 and len({r["lifetime_followers_count"] for r in rows}) == 1
+    assert all(isinstance(r["followers_count"], int) for r in rows)
+    assert [r["followers_count"] for r in rows] != [r["lifetime_followers_count"] for r in rows]

@@ -89,3 +89,24 @@ def test_deferrable_finishes_inline_when_already_done(tiktok_connection, create_
     emu = tiktok_connection
     task_id = create_report_task(emu, status="SUCCESS", queuing_seconds=0, processing_seconds=0)
     assert sensor(emu, task_id, deferrable=True).execute({"ti": FakeTI()})["status"] == "SUCCESS"
+
+
+def test_resumed_sensor_logs_the_final_status_and_the_number_of_checks(tiktok_connection, create_report_task):
+    import asyncio
+
+    emu = tiktok_connection
+    task_id = create_report_task(emu, status="SUCCESS", queuing_seconds=0.3, processing_seconds=0)
+    s = sensor(emu, task_id, deferrable=True, poke_interval=0.1)
+    with pytest.raises(TaskDeferred) as deferred:
+        s.execute({"ti": FakeTI()})
+
+    async def run_trigger():
+        return [e.payload async for e in deferred.value.trigger.run()]
+
+    [payload] = asyncio.run(run_trigger())
+    lines: list[str] = []
+    s.log.info = lambda msg, *args: lines.append(msg % args)  # the task log
+    assert s.execute_complete({}, payload)["status"] == "SUCCESS"
+    checks = payload["checks"]
+    assert checks >= 2 and any(f"is SUCCESS (after {checks} status check(s) in the triggerer)" in line
+                               for line in lines)

@@ -123,3 +123,20 @@ def test_partials_live_in_a_hidden_staging_folder_and_earlier_attempts_are_remov
     with atomic_write(dest, owner="task-a") as sink:
         sink.write(b"x\n")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["report.csv"]  # empty staging folder removed
+
+
+def test_progress_shows_a_rate_only_when_it_says_something(caplog):
+    import logging
+
+    from airflow_provider_tiktok.utils.storage import ProgressLogger
+
+    caplog.set_level(logging.INFO)
+    tiny = ProgressLogger("tiny", logger=logging.getLogger("t"))
+    tiny.update(bytes_added=120, rows_added=2)
+    tiny.done()
+    assert "MiB/s" not in caplog.text and "120 bytes, 2 rows" in caplog.text
+    big = ProgressLogger("big", logger=logging.getLogger("t"))
+    big.started -= 1.0  # one second for 100 MiB
+    big.update(bytes_added=100 * 1_048_576)
+    big.done()
+    assert "MiB/s)" in caplog.records[-1].getMessage()

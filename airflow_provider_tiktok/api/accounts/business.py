@@ -66,15 +66,23 @@ def _typed(name: str, value: Any) -> Any:
     return value if isinstance(value, (bool, list, dict)) else type_metric(name, value)
 
 
+#: Fields TikTok returns twice: lifetime at the top level, and per day in ``metrics[]`` (the count on that date).
+BOTH_LEVELS = frozenset({"followers_count"})
+
+
 def business_records(data: Mapping[str, Any], business_id: str, fields: Sequence[str]) -> list[dict[str, Any]]:
     """One typed record per day: ``business_id``, ``date``, the daily metrics, then the profile fields.
 
-    Without daily fields, a single record with ``date`` = ``None`` holds the profile.
+    ``followers_count`` is both: the day's value in the daily part, the lifetime value as
+    ``lifetime_followers_count`` in the profile part. Without daily fields, a single record with
+    ``date`` = ``None`` holds the profile (``followers_count`` is then the lifetime value).
     """
-    profile = {f: _typed(f, data.get(f)) for f in fields if f in PROFILE_FIELDS}
-    daily = [f for f in fields if f in DAILY_FIELDS]
-    if not daily:
+    daily = [f for f in fields if f in DAILY_FIELDS or f in BOTH_LEVELS]
+    if not [f for f in daily if f not in BOTH_LEVELS]:
+        profile = {f: _typed(f, data.get(f)) for f in fields if f in PROFILE_FIELDS}
         return [{"business_id": business_id, "date": None, **profile}]
+    profile = {(f"lifetime_{f}" if f in BOTH_LEVELS else f): _typed(f, data.get(f))
+               for f in fields if f in PROFILE_FIELDS}
     records = []
     for day in sorted(data.get("metrics") or [], key=lambda m: str(m.get("date"))):
         metrics = {f: _typed(f, day.get(f)) for f in daily}
