@@ -16,7 +16,7 @@ refresh token          extra ``refresh_token``     masked; Accounts API and Logi
 advertiser ids         extra ``advertiser_ids``    optional default list, comma-separated
 business id            extra ``business_id``       Accounts API ``open_id``; optional
 environment            extra ``environment``       ``production`` / ``sandbox``
-base URL override      extra ``base_url``          emulator / proxy root, e.g. http://127.0.0.1:8765
+base URL override      extra ``base_url``          emulator / proxy root, e.g. http://127.0.0.1:8780
 =====================  ==========================  ========================================
 """
 
@@ -71,7 +71,7 @@ CONN_FIELDS: dict[str, dict[str, Any]] = {
     "base_url": _field(
         "Base URL override",
         "Leave empty for TikTok. Set to the emulator (airflow_provider_tiktok.testing) or a "
-        "proxy root, e.g. http://127.0.0.1:8765.",
+        "proxy root, e.g. http://127.0.0.1:8780.",
         type=["string", "null"], format="url"),
 }
 

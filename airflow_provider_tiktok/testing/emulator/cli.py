@@ -1,4 +1,4 @@
-"""CLI: ``python -m airflow_provider_tiktok.testing --port 8765 [knobs...]``.
+"""CLI: ``python -m airflow_provider_tiktok.testing --port 8780 [knobs...]``.
 
 (``python -m airflow_provider_tiktok.testing.emulator`` is the same command.)
 
@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import shlex
 import signal
+import sys
 import threading
 from typing import Any
 
@@ -46,7 +48,8 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     p.add_argument("--stall-seconds", type=float)
     p.add_argument("--conn-id", default="tiktok_default")
     p.add_argument("--family", choices=API_FAMILIES, default="marketing", help="family used for --print-env")
-    p.add_argument("--print-env", action="store_true", help="also print AIRFLOW_CONN_<ID>='<json>'")
+    p.add_argument("--print-env", action="store_true",
+                   help="also print `export AIRFLOW_CONN_<ID>='<json>'` (eval-able in a shell)")
     p.add_argument("--ready-file", help="write the JSON line here once listening")
     return p
 
@@ -65,6 +68,8 @@ def knobs_from_args(args: argparse.Namespace) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None, prog: str = PROG) -> int:
     args = build_parser(prog).parse_args(argv)
+    # One access line per request on stderr (paths only: query strings and signed file paths never appear).
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(message)s")
     emu = TikTokEmulator(**knobs_from_args(args))
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -85,7 +90,7 @@ def main(argv: list[str] | None = None, prog: str = PROG) -> int:
     print(line, flush=True)
     if args.print_env:
         for key, value in info["env"].items():
-            print(f"{key}={shlex.quote(value)}", flush=True)
+            print(f"export {key}={shlex.quote(value)}", flush=True)
     try:
         while not stop.wait(0.5):
             pass

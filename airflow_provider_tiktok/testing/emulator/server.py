@@ -56,9 +56,10 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], emulator: ServedEmulator) -> None:
         self.emulator = emulator
-        super().__init__(address, EmulatorRequestHandler)
+        # Before binding: a busy port makes socketserver call server_close() and raise its OSError.
         self._wake_r, self._wake_w = socket.socketpair()
         self._halt = threading.Event()
+        super().__init__(address, EmulatorRequestHandler)
 
     def serve_until_stopped(self) -> None:
         """Accept loop woken instantly by ``halt()`` (no shutdown poll latency)."""
@@ -119,7 +120,7 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         if path.startswith(FILES_KEY):
             path = FILES_KEY + "***"  # the path holds the signed download token
-        log.debug('%s "%s %s" %s', self.address_string(), self.command, path, code)
+        log.info('%s "%s %s" %s', self.address_string(), self.command, path, code)
 
     def log_message(self, format: str, *args: Any) -> None:
         # Error lines may quote the raw request line: drop query strings (secrets, codes).

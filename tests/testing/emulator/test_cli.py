@@ -30,6 +30,7 @@ def test_cli_start_print_and_sigterm(tmp_path, module):
             str(ready),
         ],
         stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         env=env,
     )
@@ -37,7 +38,7 @@ def test_cli_start_print_and_sigterm(tmp_path, module):
         line = proc.stdout.readline()
         info = json.loads(line)
         env_line = proc.stdout.readline()
-        assert env_line.startswith("AIRFLOW_CONN_TIKTOK_DEFAULT=")
+        assert env_line.startswith("export AIRFLOW_CONN_TIKTOK_DEFAULT=")
         assert json.loads(ready.read_text()) == info
         assert set(info["connections"]) == {"marketing", "accounts", "login_kit"}
         conn = info["connections"]["marketing"]
@@ -51,6 +52,9 @@ def test_cli_start_print_and_sigterm(tmp_path, module):
         assert r.json()["code"] == 0
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=10) == 0
+        access = proc.stderr.read()
+        assert '"GET /open_api/v1.3/advertiser/info/" 200' in access  # one INFO access line per request
+        assert conn["extra"]["access_token"] not in access and "advertiser_ids=" not in access
     finally:
         if proc.poll() is None:
             proc.kill()

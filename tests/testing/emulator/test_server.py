@@ -53,3 +53,14 @@ def test_server_access_log_has_no_secrets(api, caplog):
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "/oauth2/advertiser/get/" in text
     assert emu.app_secret not in text
+
+
+def test_a_busy_port_raises_the_oserror():
+    import pytest
+
+    from airflow_provider_tiktok.testing import TikTokEmulator
+
+    with TikTokEmulator() as first:
+        port = int(first.base_url.rsplit(":", 1)[1])
+        with pytest.raises(OSError, match=r"in use|Address already"):
+            TikTokEmulator(port=port, host="127.0.0.1").start()
