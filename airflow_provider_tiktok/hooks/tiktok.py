@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from airflow_provider_tiktok.api.core.errors import TikTokError
+from airflow_provider_tiktok.api.core.retry import RetryPolicy, Timeouts
 from airflow_provider_tiktok.connection import CONN_FIELDS, UI_FIELD_BEHAVIOUR
 from airflow_provider_tiktok.hooks.accounts import TikTokAccountsHookMixin
 from airflow_provider_tiktok.hooks.base import TikTokBaseHook
@@ -29,6 +30,11 @@ try:  # TEMP until hooks/oauth.py lands
 except ImportError:
     class TikTokOAuthHookMixin:  # type: ignore[no-redef]
         pass
+
+
+#: What "Test" in the connection form may spend on one call.
+TEST_TIMEOUTS = Timeouts(connect=5.0, read=15.0)
+TEST_RETRY = RetryPolicy(max_attempts=2, max_elapsed=10.0, initial_wait=0.5, max_wait=1.0, jitter=0.0)
 
 
 class TikTokHook(TikTokMarketingHookMixin, TikTokAccountsHookMixin, TikTokOAuthHookMixin, TikTokBaseHook):
@@ -46,7 +52,14 @@ class TikTokHook(TikTokMarketingHookMixin, TikTokAccountsHookMixin, TikTokOAuthH
         self.close()
 
     def test_connection(self) -> tuple[bool, str]:
-        """One cheap authenticated call; never raises."""
+        """One cheap authenticated call; never raises.
+
+        The UI waits for the answer: short timeouts and one quick retry instead of the task defaults, so an
+        unreachable TikTok or a wrong ``base_url`` is reported in seconds.
+        """
+        if self._client is None:
+            self.timeouts = self.timeouts or TEST_TIMEOUTS
+            self.retry = self.retry or TEST_RETRY
         try:
             config = self.config
             if config.api_family == "marketing":

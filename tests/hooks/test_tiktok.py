@@ -74,3 +74,21 @@ async def test_async_lookup_and_client(tiktok_connection):
     async with await hook.aget_client() as client:
         advertisers = await client.call(marketing.authorized_advertisers(config.app_id, config.app_secret))
     assert len(advertisers) == 3
+
+
+def test_test_connection_is_quick_and_says_what_to_check_when_tiktok_is_unreachable(monkeypatch, tiktok_emulator):
+    import socket
+    import time
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    _set_conn(monkeypatch, tiktok_emulator)
+    conn = json.loads(__import__("os").environ["AIRFLOW_CONN_TIKTOK_DEFAULT"])
+    conn["extra"]["base_url"] = f"http://127.0.0.1:{port}"
+    monkeypatch.setenv("AIRFLOW_CONN_TIKTOK_DEFAULT", json.dumps(conn))
+    started = time.monotonic()
+    ok, message = TikTokHook().test_connection()
+    assert not ok and time.monotonic() - started < 10
+    assert "Connection refused" in message and "base_url" in message and "HTTPConnectionPool" not in message
+    assert len(message) < 200

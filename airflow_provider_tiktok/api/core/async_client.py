@@ -16,7 +16,7 @@ import httpx
 
 from airflow_provider_tiktok.api.core.base import ClientBase
 from airflow_provider_tiktok.api.core.call import ApiCall, decode
-from airflow_provider_tiktok.api.core.errors import TikTokError, TikTokTransportError
+from airflow_provider_tiktok.api.core.errors import TikTokError, TikTokTransportError, transport_summary
 
 T = TypeVar("T")
 
@@ -81,7 +81,7 @@ class AsyncTikTokClient(ClientBase):
             try:
                 response = await self.http.request(**prepared.send_kwargs())
             except (httpx.TransportError, httpx.DecodingError) as exc:
-                raise TikTokTransportError(f"{type(exc).__name__}: {self.redact(str(exc))}", path=call.path) from None
+                raise TikTokTransportError(transport_summary(exc, self.redact), path=call.path) from None
             result = decode(call, response.status_code, response.content, self.redact)
         except TikTokError as exc:
             self.pacer.record(exc)

@@ -16,6 +16,7 @@ from airflow_provider_tiktok.api.core.errors import (
     TikTokError,
     TikTokHTTPError,
     TikTokTransportError,
+    transport_summary,
 )
 
 T = TypeVar("T")
@@ -33,8 +34,7 @@ JSON_LIMIT = 64 * 1024 * 1024  # a JSON answer larger than this is not a TikTok 
 
 def transport_error(exc: BaseException, path: str, redact: Any) -> TikTokTransportError:
     """Wrap a library exception without its text's URL (which may hold a secret in the query)."""
-    kind = type(exc).__name__
-    return TikTokTransportError(f"{kind}: {redact(str(exc))}", path=path)
+    return TikTokTransportError(transport_summary(exc, redact), path=path)
 
 
 class StreamedResponse:

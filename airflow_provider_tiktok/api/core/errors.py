@@ -21,7 +21,12 @@ No exception carries a secret: messages are redacted before they are stored.
 
 from __future__ import annotations
 
+import logging
+import re
+from collections.abc import Callable
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 RATE_LIMIT_CODES = frozenset({40100, 40133, 40016, 40132, 61000})
 TASK_NOT_READY_CODES = frozenset({40201})
@@ -180,6 +185,24 @@ class TikTokTransportError(TikTokError):
     """The request did not produce a TikTok answer: HTTP 5xx, reset, timeout or a broken body."""
 
     retryable = True
+    default_hint = "Check the network and the connection's 'Base URL override' (extra base_url)."
+
+
+_ERRNO_REASON = re.compile(r"\[Errno -?\d+\] ([^'\"()\]]+)")
+_TIMEOUT_REASON = re.compile(r"(read timed out|connect timeout|timed out)", re.IGNORECASE)
+
+
+def transport_summary(exc: BaseException, redact: Callable[[str], str]) -> str:
+    """One short line for a network library's exception, e.g. ``ConnectionError (Connection refused)``.
+
+    Library texts run to hundreds of characters and repeat the URL (with its query): the full text is
+    logged at DEBUG only, redacted.
+    """
+    text = redact(str(exc))
+    log.debug("Transport failure detail: %s: %s", type(exc).__name__, text)
+    match = _ERRNO_REASON.findall(text) or _TIMEOUT_REASON.findall(text)
+    reason = match[-1].strip().rstrip(".") if match else (text if len(text) <= 120 else text[:117] + "...")
+    return f"{type(exc).__name__} ({reason})" if reason else type(exc).__name__
 
 
 class TikTokHTTPError(TikTokError):
