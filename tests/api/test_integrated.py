@@ -92,7 +92,7 @@ def test_params_encoding_and_report_types() -> None:
     assert first["enable_total_metrics"] is True and "enable_total_metrics" not in second
     bc = SyncReportRequest(report_type="BC", bc_id="72", dimensions=["advertiser_id"]).params(window)
     assert bc["bc_id"] == "72" and "advertiser_id" not in bc and "data_level" not in bc
-    lifetime = SyncReportRequest(report_type="PLAYABLE_MATERIAL", advertiser_id="7", dimensions=["ad_id"],
+    lifetime = SyncReportRequest(report_type="PLAYABLE_MATERIAL", advertiser_id="7", dimensions=["playable_id"],
                                  query_lifetime=True).params(None)
     assert lifetime["query_lifetime"] is True and "start_date" not in lifetime
     for rtype, extra in (("AUDIENCE", {"data_level": "AUCTION_AD", "dimensions": ["gender", "stat_time_day"]}),

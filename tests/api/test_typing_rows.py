@@ -45,6 +45,29 @@ def test_raw_mode_keeps_strings_and_rows_own_advertiser_wins() -> None:
     [("12", 12), ("-3", -3), (" 7 ", 7), ("0.25", 0.25), ("1e3", 1000.0), ("-", None), ("nan", "nan"),
      ("inf", "inf"), ("1_000", "1_000"), ("12%", "12%"), ("", "")],
 )
-def test_metric_spellings(raw, typed):
-    value = type_metric("spend", raw)
+def test_metric_spellings_of_a_metric_the_catalog_does_not_type(raw, typed):
+    value = type_metric("not_in_the_catalog", raw)  # sniffed, as before the catalog
     assert value == typed and type(value) is type(typed)
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "typed"),
+    [("spend", "12", 12.0), ("spend", "-3", -3.0), ("spend", " 7 ", 7.0), ("spend", "", None),
+     ("spend", "-", None), ("spend", "nan", "nan"), ("spend", "1_000", "1_000"), ("spend", "12%", "12%"),
+     ("ctr", "1.25", 1.25), ("frequency", "2", 2.0), ("impressions", "3400", 3400), ("impressions", "12.0", 12),
+     ("impressions", "1.5", 1.5), ("impressions", "<5", "<5"), ("impressions", "", None),
+     ("video_play_actions", "123634", 123634), ("campaign_name", "12345", "12345"), ("campaign_name", "-", None),
+     ("objective_type", "", ""), ("is_aco", "true", True), ("is_aco", "False", False), ("is_aco", "yes", "yes"),
+     ("budget", "50", 50.0), ("spend", 5, 5)],
+)
+def test_declared_types_from_the_catalog(name: str, raw: object, typed: object) -> None:
+    value = type_metric(name, raw)
+    assert value == typed and type(value) is type(typed)
+
+
+def test_a_declared_column_has_one_type_whatever_the_values_look_like() -> None:
+    shaper = RowShaper(["campaign_id"], ["spend", "impressions"])
+    rows = shaper.shape_all([{"dimensions": {"campaign_id": "1"}, "metrics": {"spend": "12", "impressions": "3"}},
+                             {"dimensions": {"campaign_id": "2"}, "metrics": {"spend": "12.5", "impressions": "4.0"}}])
+    assert [type(r["spend"]) for r in rows] == [float, float]
+    assert [r["impressions"] for r in rows] == [3, 4] and all(type(r["impressions"]) is int for r in rows)

@@ -34,6 +34,7 @@ from airflow_provider_tiktok.api.core.errors import (
 )
 from airflow_provider_tiktok.api.core.pager import NumberedPage, iter_numbered_pages
 from airflow_provider_tiktok.api.core.params import check_id, normalize_enum, normalize_filtering, parse_field_list
+from airflow_provider_tiktok.api.marketing.catalog_check import check_report_fields
 from airflow_provider_tiktok.api.marketing.windows import ReportWindow, chunk_window, max_days_for
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,7 @@ class SyncReportRequest:
                                         f"got {self.page_size!r}")
         self._check_report_type()
         self._check_dimensions()
+        check_report_fields(self.report_type, self.data_level, self.dimensions, self.metrics)
 
     def _check_report_type(self) -> None:
         set_ = object.__setattr__

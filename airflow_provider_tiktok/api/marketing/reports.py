@@ -20,6 +20,7 @@ from airflow_provider_tiktok.api.core.params import (
     parse_advertiser_ids,
     parse_field_list,
 )
+from airflow_provider_tiktok.api.marketing.catalog_check import check_report_fields
 from airflow_provider_tiktok.api.marketing.status import ReportTaskState
 
 #: Output formats whose download answer is JSON with a pre-signed ``download_url``.
@@ -81,6 +82,7 @@ def check_report_options(
         raise TikTokValidationError(f"data_level is required for report_type {rtype}; e.g. AUCTION_CAMPAIGN")
     dims = list(parse_field_list(dimensions, "dimensions", required=True))
     fmt = normalize_enum(output_format or "CSV_STRING", spec.OUTPUT_FORMATS, "output_format", required=True)
+    check_report_fields(rtype, level, dims, parse_field_list(metrics, "metrics", required=False))
     if query_lifetime and rtype not in LIFETIME_TYPES:
         raise TikTokValidationError(f"query_lifetime is only supported for report_type BASIC, not {rtype}")
     if file_name:

@@ -5,8 +5,13 @@ TikTok returns each row as ``{"dimensions": {...}, "metrics": {...}}`` with ever
 
 * ``advertiser_id`` first (the row's own, else the requested advertiser's), then the dimensions in the
   requested order, then the metrics in the requested order; a metric never overwrites a dimension.
-* typed mode (default): ``"-"`` → ``None``; integer strings → ``int``; decimal strings → ``float``;
-  identifiers (``advertiser_id``, ``*_id`` and other non-numeric attributes) stay strings;
+* typed mode (default): a metric the :mod:`catalog <.catalog>` declares is typed by its declared type,
+  so a column has one type whatever its values look like: ``int`` (``"3400"`` → 3400; ``"12.0"`` →
+  12), ``float`` (money, ratios, percentages: ``"12"`` → 12.0), ``str`` (attributes and ids, kept
+  as sent), ``bool`` (``"true"`` / ``"false"``); ``"-"`` and, for numbers, ``""`` → ``None``; a value
+  that does not parse (``"<5"``, ``"n/a"``, ``"inf"``) stays the string TikTok sent. Metrics the
+  catalog does not know are sniffed: ``"-"`` → ``None``; integer strings → ``int``; decimal strings →
+  ``float``; identifiers (``*_id``, ``*_name`` and other non-numeric attributes) stay strings.
   ``stat_time_day`` becomes the ISO date ``YYYY-MM-DD`` (TikTok sends ``YYYY-MM-DD 00:00:00``);
   ``stat_time_hour`` stays ``YYYY-MM-DD HH:MM:SS`` (the advertiser's local hour). Dimensions are never
   converted to numbers.
@@ -20,6 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from airflow_provider_tiktok.api import spec
+from airflow_provider_tiktok.api.marketing.catalog import metric_type
 
 NO_DATA = "-"
 #: Metrics that are attributes, not numbers (kept as strings even when they look numeric).
@@ -68,13 +74,54 @@ def _keep(value: Any) -> Any:
     return None if value is None or value == NO_DATA else value
 
 
+def _null(value: str) -> bool:
+    return value == NO_DATA or value == ""
+
+
+def _declared_float(value: Any) -> Any:
+    if value.__class__ is not str:
+        return value
+    return None if _null(value) else _float(value)
+
+
+def _declared_int(value: Any) -> Any:
+    if value.__class__ is not str:
+        return value
+    if _null(value):
+        return None
+    if "_" not in value:
+        try:
+            return int(value)
+        except ValueError:
+            pass
+    number = _float(value)  # "12.0" (TikTok writes some counts with a decimal part)
+    return int(number) if number.__class__ is float and number.is_integer() else number
+
+
+def _declared_bool(value: Any) -> Any:
+    if value.__class__ is not str:
+        return value
+    if _null(value):
+        return None
+    return {"true": True, "false": False}.get(value.strip().lower(), value)
+
+
+_DECLARED: dict[str, Callable[[Any], Any]] = {
+    "int": _declared_int, "float": _declared_float, "str": _keep, "bool": _declared_bool,
+}
+
+
 def metric_converter(name: str) -> Callable[[Any], Any]:
-    """How values of metric ``name`` are typed (decided once per column, not per value)."""
+    """How values of metric ``name`` are typed (decided once per column, not per value):
+    by the catalog's declared type, else by sniffing the value."""
+    declared = metric_type(name)
+    if declared is not None:
+        return _DECLARED[declared]
     return _keep if is_identifier(name) else _number
 
 
 def type_metric(name: str, value: Any) -> Any:
-    """One metric value: ``"-"`` → None, numeric strings → int/float, the rest unchanged."""
+    """One metric value, typed as the module docstring says (``"-"`` → None, numbers parsed)."""
     return metric_converter(name)(value)
 
 

@@ -8,6 +8,11 @@ page N of a sync report or a 1 GiB CSV never needs the whole table in memory.
 Cell values depend only on (seed, requested dimension set, advertiser, entity, absolute
 period, breakdown combination, metric name): the same day returns the same numbers whatever
 the queried date range, so clients can split ranges and compare.
+
+Values follow the catalog's declared metric types (:mod:`airflow_provider_tiktok.api.marketing.catalog`):
+``int`` metrics are integer strings, ``float`` metrics carry two decimals, ``str`` / ``bool``
+metrics are attributes of the row's entity. Validation has already rejected names TikTok does not
+know, so no data is invented for them.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import Any
 
 import airflow_provider_tiktok.testing.emulator.constants as C
 from airflow_provider_tiktok.api import spec
+from airflow_provider_tiktok.api.marketing import catalog
 from airflow_provider_tiktok.testing.emulator.validation import ReportQuery
 
 M64 = (1 << 64) - 1
@@ -82,8 +88,10 @@ class MetricPool:
     def __init__(self, seed: int, metric: str) -> None:
         rnd = random.Random(stable_int(seed, "pool", metric))
         self.salt = stable_int(seed, "salt", metric) | 1
-        self.additive = not _is_rate(metric)
-        self.money = _is_money(metric) or _is_rate(metric)
+        declared = catalog.metric_type(metric)  # None for report types whose metrics are not catalogued
+        rate = _is_rate(metric) and declared != "int"
+        self.additive = not rate
+        self.money = declared == "float" or (declared is None and (_is_money(metric) or rate))
         self.strings: list[str] = []
         self.numbers: list[float] = []
         for _ in range(POOL_SIZE):
@@ -91,7 +99,7 @@ class MetricPool:
                 self.strings.append("-")
                 self.numbers.append(0.0)
                 continue
-            if _is_rate(metric):
+            if rate:
                 value: float = round(rnd.uniform(0, 20), 2)
             elif self.money:
                 value = round(rnd.uniform(0, 500), 2)
@@ -149,7 +157,8 @@ class ReportPlan:
             self.starts.append(total)
             total += len(seg.entities) * per_entity
         self.total = min(total, row_limit) if row_limit is not None else total
-        self.pools = {m: MetricPool(seed, m) for m in query.metrics if m not in C.ATTRIBUTE_METRICS}
+        self.pools = {m: MetricPool(seed, m) for m in query.metrics
+                      if m not in C.ATTRIBUTE_METRICS and catalog.metric_type(m) not in ("str", "bool")}
 
     # --- construction -------------------------------------------------------------------
     @staticmethod

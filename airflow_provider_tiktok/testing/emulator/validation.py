@@ -1,6 +1,11 @@
 """Validation of report queries (/report/integrated/get/ and /report/task/create/).
 
 Violations answer code 40002 with a message naming the offending parameter, as TikTok does.
+Dimension and metric names are checked against the provider's catalog
+(:mod:`airflow_provider_tiktok.api.marketing.catalog`, stdlib + ``api.spec`` only): the emulator
+trusts it rather than keeping a second list, so it accepts exactly what the provider lets through.
+Unknown metrics get TikTok's message (``Please correct the information in invalid metric fields and
+try again. Invalid metric fields: ['spendd'].``); unknown dimensions the same form for dimensions.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from typing import Any
 
 import airflow_provider_tiktok.testing.emulator.constants as C
 from airflow_provider_tiktok.api import spec
+from airflow_provider_tiktok.api.marketing import catalog
 from airflow_provider_tiktok.testing.emulator.params import (
     bool_param,
     int_param,
@@ -99,22 +105,22 @@ def _dimensions(report_type: str, dims: list[str], data_level: str | None) -> tu
     for dim in dims:
         if not _FIELD_RE.match(dim):
             raise ApiError(40002, f"dimensions: Invalid dimension {dim!r}.")
-        known = dim in C.ID_DIMENSIONS or dim in C.TIME_DIMENSIONS
-        if report_type == "BASIC" and not known:
-            raise ApiError(40002, f"dimensions: Dimension {dim} is not supported for report_type BASIC.")
-        if report_type == "AUDIENCE" and not known and dim not in C.AUDIENCE_DIMENSION_VALUES:
-            raise ApiError(40002, f"dimensions: Dimension {dim} is not supported for report_type AUDIENCE.")
-    if report_type == "AUDIENCE" and not breakdowns:
+    problems = catalog.field_problems(report_type, data_level, dims)
+    _reject_unknown("dimension", [p.name for p in problems if p.unknown])
+    if report_type == "AUDIENCE" and not set(dims) & catalog.AUDIENCE_BREAKDOWNS:
         raise ApiError(40002, "dimensions: AUDIENCE reports need at least one audience dimension (e.g. gender, age).")
     levels = [C.ID_DIMENSIONS.index(d) for d in dims if d in C.ID_DIMENSIONS]
     entity_level = max(levels) if levels else 0
-    if data_level is not None:
-        depth = C.DATA_LEVEL_DEPTH[data_level.split("_", 1)[1]]
-        if entity_level > depth:
-            raise ApiError(
-                40002, f"dimensions: {C.ID_DIMENSIONS[entity_level]} is not supported when data_level is {data_level}."
-            )
+    if problems:  # only ID dimensions finer than data_level are left
+        raise ApiError(40002, f"dimensions: {problems[0].name} is not supported when data_level is {data_level}.")
     return (time_dims[0] if time_dims else None), entity_level, breakdowns
+
+
+def _reject_unknown(kind: str, names: list[str]) -> None:
+    """TikTok's 40002 for names it does not know (its wording for metrics; the same form for dimensions)."""
+    if names:
+        raise ApiError(40002, f"Please correct the information in invalid {kind} fields and try again. "
+                              f"Invalid {kind} fields: {names!r}.")
 
 
 def _filtering(params: dict[str, Any], async_mode: bool) -> tuple[list[dict[str, Any]], dict[int, list[str]]]:
@@ -171,6 +177,7 @@ def validate_report(params: dict[str, Any], *, async_mode: bool, bc_advertisers:
     for metric in metrics:
         if not _FIELD_RE.match(metric):
             raise ApiError(40002, f"metrics: Invalid metric {metric!r}.")
+    _reject_unknown("metric", [p.name for p in catalog.field_problems(report_type, None, (), metrics)])
 
     lifetime = bool_param(params, "query_lifetime", False)
     start = end = None
