@@ -1,5 +1,8 @@
 """``airflow-tiktok auth ...`` against the emulator: the loopback listener, state checks, connection output,
-refresh / revoke / whoami, and no secret on the terminal."""
+refresh / revoke / whoami (through ``TikTokHook``'s OAuth methods), and no secret on the terminal.
+
+The Accounts API case keeps its connection only in the metadata DB (``--airflow-add``), so every later
+command finds it, and the token Variable, through Airflow's CLI: the path of a real deployment."""
 
 from __future__ import annotations
 
@@ -66,7 +69,7 @@ def secrets_of(emu, family, conn):
 def test_login_with_loopback_listener_then_whoami_refresh_revoke(tiktok_emulator, family, tmp_path, monkeypatch,
                                                                  capsys, airflow_db):
     emu = tiktok_emulator
-    # accounts: the CLI also saves connection + token Variable with `airflow connections/variables import`.
+    # accounts: the hook also saves the connection and the token Variable in the metadata DB (Airflow's CLI).
     extra = ["--airflow-add"] if family == "accounts" else []
     rc, output, out_file = run_login(emu, family, tmp_path, *extra, conn_id=f"tt_cli_{family}")
     assert rc == 0, output
@@ -83,7 +86,7 @@ def test_login_with_loopback_listener_then_whoami_refresh_revoke(tiktok_emulator
 
     conn_id = f"tt_cli_{family}"
     if family == "accounts":
-        from airflow.models import Connection, Variable
+        from airflow.models import Connection, Variable  # read the DB directly: an independent check
 
         saved = Connection.get_connection_from_secrets(conn_id)
         assert saved.password == conn["password"] and saved.extra_dejson == conn["extra"]
@@ -93,6 +96,14 @@ def test_login_with_loopback_listener_then_whoami_refresh_revoke(tiktok_emulator
     else:
         monkeypatch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps(conn))
     assert main(["auth", "whoami", "--conn-id", conn_id]) == 0
+    first = capsys.readouterr()
+    shown = first.out
+    assert f"Connection {conn_id!r}: {family} app {creds(emu, family)[0]}" in shown
+    assert {"marketing": f"can access {len(emu.advertiser_ids)} advertiser(s)",
+            "accounts": f"open_id): {emu.config.accounts_open_id}",
+            "login_kit": "client key and secret are valid"}[family] in shown
+    if family == "accounts":
+        assert "Access token valid until 20" in shown  # the expiry --airflow-add stored with the pair
     if family == "marketing":
         assert main(["auth", "refresh", "--conn-id", conn_id]) == 2
     else:
@@ -105,12 +116,14 @@ def test_login_with_loopback_listener_then_whoami_refresh_revoke(tiktok_emulator
     assert main(["auth", "revoke", "--conn-id", conn_id]) == 0
     captured = capsys.readouterr()
     assert "do not expire" in captured.err if family == "marketing" else "Refreshed connection" in captured.out
+    if family == "marketing":
+        assert f"(advertisers {', '.join(emu.advertiser_ids)})" in captured.out
     assert "airflow-tiktok auth login --conn-id" in captured.out  # how to use it again after revoking
     # After revoking, the token no longer works (Login Kit's whoami checks only the client key, so refresh).
     rc = main(["auth", "refresh" if family == "login_kit" else "whoami", "--conn-id", conn_id])
     captured_after = capsys.readouterr()
     assert rc == 1 and "auth login --conn-id " + conn_id in captured_after.err
-    printed = captured.out + captured.err + captured_after.out + captured_after.err
+    printed = first.out + first.err + captured.out + captured.err + captured_after.out + captured_after.err
     for secret in secrets_of(emu, family, conn):
         assert not secret or secret not in printed
     if family != "marketing":
@@ -192,4 +205,10 @@ def test_bad_input_exits_2_before_http(tiktok_emulator, monkeypatch, capsys):
     rc = main(["auth", "login", "--family", "accounts", "--app-id", "1", "--base-url", tiktok_emulator.base_url,
                "--redirect-uri", "http://0.0.0.0:80/cb"])
     assert rc == 2 and "--paste" in capsys.readouterr().err
+    assert tiktok_emulator.requests == []
+
+
+def test_unknown_connection_exits_2_before_http(tiktok_emulator, capsys, airflow_db):
+    assert main(["auth", "whoami", "--conn-id", "tt_cli_nowhere"]) == 2
+    assert "'tt_cli_nowhere' not found in Airflow" in capsys.readouterr().err
     assert tiktok_emulator.requests == []

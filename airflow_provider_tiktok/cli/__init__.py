@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     login.add_argument("--no-pkce", action="store_true", help="Login Kit web apps that do not use PKCE")
     login.add_argument("--output-file", metavar="PATH", help="write the connection (connections-import JSON, 0600)")
     login.add_argument("--airflow-add", action="store_true",
-                       help="save the connection (and token Variable) with `airflow connections import`")
+                       help="save the connection (and token Variable) in Airflow's metadata DB")
     login.add_argument("--show-secrets", action="store_true", help="print the secret and tokens")
 
     for name, text in (("refresh", "refresh the access token now and store the new pair"),

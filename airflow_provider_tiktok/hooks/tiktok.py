@@ -24,13 +24,7 @@ from airflow_provider_tiktok.connection import CONN_FIELDS, UI_FIELD_BEHAVIOUR
 from airflow_provider_tiktok.hooks.accounts import TikTokAccountsHookMixin
 from airflow_provider_tiktok.hooks.base import TikTokBaseHook
 from airflow_provider_tiktok.hooks.marketing import TikTokMarketingHookMixin
-
-try:  # TEMP until hooks/oauth.py lands
-    from airflow_provider_tiktok.hooks.oauth import TikTokOAuthHookMixin
-except ImportError:
-    class TikTokOAuthHookMixin:  # type: ignore[no-redef]
-        pass
-
+from airflow_provider_tiktok.hooks.oauth import TikTokOAuthHookMixin
 
 #: What "Test" in the connection form may spend on one call.
 TEST_TIMEOUTS = Timeouts(connect=5.0, read=15.0)

@@ -1,29 +1,23 @@
 """Keep Accounts API / Login Kit tokens working unattended: refresh, persist, share between tasks.
 
 Where the tokens live
-    The connection holds the app credentials and the *initial* token pair (written by
-    ``airflow-tiktok auth login``). Airflow 3 tasks cannot update connections, so every refreshed pair
-    is stored in the Airflow Variable ``tiktok_token__<conn_id>`` (the name contains "token", so Airflow
-    masks its value; DB Variables are Fernet-encrypted). Its value is JSON::
-
-        {"access_token": "...", "refresh_token": "...", "expires_at": 1767225600,
-         "refresh_expires_at": 1798761600, "seed": "<hash of the connection token it descends from>",
-         "updated_at": 1767139200}
-
-    Times are Unix seconds (UTC). When the connection is re-authorized (its token no longer matches
-    ``seed``) the Variable is ignored and the new connection tokens win.
+    The connection holds the app credentials and the *initial* pair (``airflow-tiktok auth login``).
+    Airflow 3 tasks cannot update connections, so refreshed pairs go to the Variable ``tiktok_token__<conn_id>``
+    (masked: the name contains "token"), JSON of :class:`StoredTokens` (times in Unix seconds, UTC). ``seed``
+    hashes the connection token the pair descends from: a re-authorized connection wins over an older
+    Variable. :class:`AirflowVariableBackend` reads and writes it with public Airflow interfaces only.
 
 When it refreshes
     Before a request, when the access token expires within ``margin`` (5 min); and once when TikTok
-    answers 40102 (expired) although we thought the token valid.
+    answers 40102 (expired) or 40105 (invalid) although we thought the token valid.
 
 Concurrency (refresh tokens may rotate: using one invalidates it)
-    There is no lock: every task refreshes on its own. A task whose refresh is rejected (40107 /
-    ``invalid_grant``) re-reads the Variable for up to ``rotation_wait`` seconds; when another task has
-    stored a newer pair meanwhile, it uses that pair. Only when nothing newer appears is the refresh
-    token considered dead, and the error names the ``airflow-tiktok auth login`` command. The
-    alternative is the dedicated refresh DAG (``example_dags/example_tiktok_token_refresh.py``) on a
-    1-slot pool, which refreshes well before expiry so tasks never need to.
+    No lock: the Variable is the point of comparison. A task re-reads it right before refreshing (another
+    task may have stored a valid pair). A task whose refresh is rejected (40107 / ``invalid_grant``)
+    re-reads it for up to ``rotation_wait`` seconds and uses a newer pair if one appears; only then is the
+    refresh token dead (the error names ``airflow-tiktok auth login``). After storing, a task reads the
+    Variable back, so a dropped write fails loudly (3.1's ``Variable.set`` logs failures, not raises).
+    Alternative: the refresh DAG (``example_dags/example_tiktok_token_refresh.py``) on a 1-slot pool.
 """
 
 from __future__ import annotations
@@ -31,22 +25,38 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import random
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
+
+from airflow.sdk import Variable, get_current_context
+from airflow.sdk.log import mask_secret
 
 from airflow_provider_tiktok.api import oauth
 from airflow_provider_tiktok.api.core.client import TikTokClient
+from airflow_provider_tiktok.api.core.errors import TikTokError
 from airflow_provider_tiktok.api.oauth.flow import TokenSet
 from airflow_provider_tiktok.connection import TikTokConnectionConfig
 
 log = logging.getLogger(__name__)
 
 VARIABLE_PREFIX = "tiktok_token__"
+VARIABLE_DESCRIPTION = "TikTok OAuth tokens, refreshed by airflow-provider-tiktok. Do not edit."
 DEFAULT_MARGIN = 300.0
 DEFAULT_ROTATION_WAIT = 15.0
+AIRFLOW_CLI_TIMEOUT = 300.0
+
+
+class AirflowStoreError(TikTokError):
+    """Airflow could not read or store a token Variable or a connection (the message says why)."""
 
 
 def variable_key(conn_id: str) -> str:
@@ -61,13 +71,17 @@ def fingerprint(token: str | None) -> str | None:
 
 def mask(*values: str | None) -> None:
     """Register values with Airflow's secrets masker (task logs never show them)."""
+    for value in filter(None, values):
+        mask_secret(value)
+
+
+def in_task() -> bool:
+    """True while an Airflow task runs in this process (the Task SDK has its context)."""
     try:
-        from airflow.sdk.log import mask_secret
-    except ImportError:  # pragma: no cover - Airflow < 3.1 is not supported
-        return
-    for value in values:
-        if value:
-            mask_secret(value)
+        get_current_context()
+    except RuntimeError:  # "Current context was requested but no context was found!"
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -78,6 +92,13 @@ class StoredTokens:
     refresh_expires_at: float | None = None
     seed: str | None = None
     updated_at: float | None = None
+
+    @classmethod
+    def issued(cls, tokens: TokenSet, now: float | None = None) -> StoredTokens:
+        """The stored form of a pair just issued by an authorization (its own seed)."""
+        return cls(tokens.access_token, tokens.refresh_token, tokens.expires_at, tokens.refresh_expires_at,
+                   seed=fingerprint(tokens.refresh_token or tokens.access_token),
+                   updated_at=time.time() if now is None else now)
 
     def access_valid(self, now: float, margin: float) -> bool:
         """True when the access token may be used; an unknown expiry counts as valid until TikTok says 40102."""
@@ -100,45 +121,80 @@ class VariableBackend(Protocol):
     def set(self, key: str, value: str) -> None: ...
 
 
-def _in_task() -> bool:
+# -- Airflow's CLI, for the metadata DB outside tasks ------------------------------------------------
+
+def run_airflow(*args: str, payload: Any = None, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """``airflow <args>``, a ``payload`` in a 0600 JSON file appended to them (never on the command line).
+
+    With ``check``, a non-zero exit raises :class:`AirflowStoreError` with the command's last lines.
+    """
+    sibling = Path(sys.executable).with_name("airflow")  # this environment's Airflow, else the one on PATH
+    executable = str(sibling) if sibling.exists() else shutil.which("airflow")
+    if not executable:
+        raise AirflowStoreError("the `airflow` command was not found next to this Python or on PATH")
+    argv = [executable, *args]
+    env = {**os.environ, "NO_COLOR": "1"}  # plain JSON from `--output json`, no terminal colours
+    name = None
     try:
-        from airflow.sdk.execution_time import task_runner
-    except ImportError:  # pragma: no cover
-        return False
-    return getattr(task_runner, "SUPERVISOR_COMMS", None) is not None
+        if payload is not None:
+            fd, name = tempfile.mkstemp(prefix="tiktok-airflow-", suffix=".json")
+            os.chmod(name, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                json.dump(payload, handle)
+            argv.append(name)
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=AIRFLOW_CLI_TIMEOUT, env=env,  # noqa: S603
+                                check=False)  # fixed argv: the airflow executable, our arguments, a file name
+    finally:
+        if name:
+            Path(name).unlink(missing_ok=True)
+    if check and result.returncode != 0:
+        raise AirflowStoreError(f"`airflow {' '.join(args[:2])}` failed: {cli_tail(result)}")
+    return result
+
+
+def cli_tail(result: subprocess.CompletedProcess[str]) -> str:
+    """The last lines an ``airflow`` command printed (its error), for messages."""
+    lines = (result.stderr or result.stdout or "").strip().splitlines()
+    return " | ".join(lines[-3:]) or f"exit status {result.returncode}"
 
 
 class AirflowVariableBackend:
-    """Airflow Variables: through the Task SDK inside a task, the metadata DB elsewhere (CLI, tests)."""
+    """Airflow Variables through public interfaces: the Task SDK in a task, the ``airflow`` CLI elsewhere.
 
-    description = "TikTok OAuth tokens, refreshed by airflow-provider-tiktok. Do not edit."
+    Outside a task ``airflow.sdk.Variable`` (3.1.8 and 3.3.2 alike) reads only environment variables and
+    external secrets backends, not the metadata DB where tasks store the pair, and ``set`` raises
+    ``ImportError`` (no supervisor). The narrowest public interface that works there offline is Airflow's
+    CLI (``variables get`` searches every backend in Airflow's order; ``variables import`` writes the DB).
+    Neither path caches: the Task SDK's secrets cache (``[secrets] use_cache``) exists only in the DAG
+    processor, where a read may be up to ``cache_ttl_seconds`` old; even that only costs a rejected
+    refresh, which is answered by re-reading, never by writing.
+    """
+
+    @property
+    def confirms_writes(self) -> bool:
+        """Outside a task :meth:`set` checks ``airflow variables import``'s report; in a task it cannot."""
+        return not in_task()
 
     def get(self, key: str) -> str | None:
-        if _in_task():
-            from airflow.sdk import Variable
-
-            try:  # a stale cached value would defeat the re-read-and-retry logic
-                from airflow.sdk.execution_time.cache import SecretCache
-
-                SecretCache.invalidate_variable(key)
-            except (ImportError, AttributeError):  # pragma: no cover
-                pass
+        if in_task():
             value: Any = Variable.get(key, default=None)
             return None if value is None else str(value)
-        from airflow.models import Variable as DbVariable
-
-        stored: Any = DbVariable.get(key, default_var=None)
-        return None if stored is None else str(stored)
+        result = run_airflow("variables", "get", key, check=False)
+        if result.returncode != 0:
+            if "does not exist" in (result.stdout + result.stderr):
+                return None
+            raise AirflowStoreError(f"`airflow variables get {key}` failed: {cli_tail(result)}")
+        lines = result.stdout.strip().splitlines()  # our values are one-line JSON
+        return lines[-1] if lines else None
 
     def set(self, key: str, value: str) -> None:
-        if _in_task():
-            from airflow.sdk import Variable
-
-            Variable.set(key, value, description=self.description)
+        if in_task():
+            Variable.set(key, value, description=VARIABLE_DESCRIPTION)
             return
-        from airflow.models import Variable as DbVariable
-
-        DbVariable.set(key, value, description=self.description)
+        result = run_airflow("variables", "import", "--action-on-existing-key", "overwrite",
+                             payload={key: {"value": value, "description": VARIABLE_DESCRIPTION}})
+        if "1 of 1 variables successfully updated" not in result.stdout:
+            raise AirflowStoreError(f"`airflow variables import` did not store {key}: {cli_tail(result)}")
 
 
 class TokenManager:
@@ -161,15 +217,13 @@ class TokenManager:
         self.key = variable_key(conn_id)
         self._seed = StoredTokens(seed_access, seed_refresh, seed=fingerprint(seed_refresh or seed_access))
         self._refresher = refresher
-        self.backend = backend or AirflowVariableBackend()
+        self.backend: VariableBackend = backend if backend is not None else AirflowVariableBackend()
         self.margin = margin
         self.rotation_wait = rotation_wait
         self.poll_interval = poll_interval
         self.clock = clock
         self._current: StoredTokens | None = None
         mask(seed_access, seed_refresh)
-
-    # -- reading ----------------------------------------------------------------------------------
 
     def load(self) -> StoredTokens:
         """The newest pair: the Variable unless the connection was re-authorized since."""
@@ -191,24 +245,27 @@ class TokenManager:
         self._current = tokens
         return tokens
 
+    @property
+    def current(self) -> StoredTokens:
+        """The pair last read or stored by this manager (read once if none yet)."""
+        return self._current or self.load()
+
     def access_token(self) -> str | None:
         """The token to send now (the client calls this before every request)."""
-        tokens = self._current or self.load()
+        tokens = self.current
         if tokens.access_valid(self.clock(), self._margin(tokens)):
             return tokens.access_token
         return self.refresh().access_token
 
     def on_token_expired(self, stale_access: str) -> str:
-        """The client's 40102 callback: refresh once (unless another task already did) and return the token."""
+        """The client's 40102/40105 callback: refresh once (unless another task already did); the new token."""
         token = self.refresh(stale_access=stale_access).access_token
         assert token is not None
         return token
 
-    # -- refreshing -------------------------------------------------------------------------------
-
     def _usable(self, tokens: StoredTokens, stale_access: str | None) -> bool:
         now = self.clock()
-        if stale_access is not None:  # TikTok said this token expired: any other valid token will do
+        if stale_access is not None:  # TikTok refused this token: any other valid token will do
             return tokens.access_token != stale_access and tokens.access_valid(now, 0)
         return tokens.access_valid(now, self._margin(tokens))
 
@@ -279,25 +336,24 @@ class TokenManager:
         )
         self.backend.set(self.key, tokens.to_json())
         self._current = tokens
+        if not getattr(self.backend, "confirms_writes", False):
+            self._check_stored(tokens)
         until = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(tokens.expires_at)) if tokens.expires_at else "?"
         log.info("Refreshed the TikTok access token of connection %s (valid until %s); saved in Variable %s",
                  self.conn_id, until, self.key)
         return tokens
 
-    def save_initial(self, tokens: TokenSet) -> StoredTokens:
-        """Store a pair from a fresh authorization (CLI), so its expiry is known from the start."""
-        mask(*tokens.secrets())
-        stored = initial_tokens(tokens, self.clock())
-        self.backend.set(self.key, stored.to_json())
-        self._current = stored
-        return stored
-
-
-def initial_tokens(tokens: TokenSet, now: float | None = None) -> StoredTokens:
-    """The stored form of a pair that was just written to the connection (its own seed)."""
-    return StoredTokens(tokens.access_token, tokens.refresh_token, tokens.expires_at, tokens.refresh_expires_at,
-                        seed=fingerprint(tokens.refresh_token or tokens.access_token),
-                        updated_at=time.time() if now is None else now)
+    def _check_stored(self, tokens: StoredTokens) -> None:
+        """Read the Variable back: it must hold this pair, or one another task stored after it."""
+        latest = self.load()
+        if latest.access_token == tokens.access_token or (latest.updated_at or 0) >= (tokens.updated_at or 0):
+            return
+        self._current = tokens  # this hook goes on with the new pair if the caller carries on
+        raise AirflowStoreError(
+            f"the refreshed token pair of connection {self.conn_id!r} was not saved: Variable {self.key!r} does not "
+            "read it back (is the Variable in a secrets backend, which Airflow reads first? See Variable.set's "
+            f"log). If later runs find the refresh token dead, re-authorize: "
+            f"{oauth.reauthorize_command(self.conn_id, self.family, self.app_id)}")
 
 
 def client_refresher(config: TikTokConnectionConfig, **client_kwargs: Any) -> Callable[[str], TokenSet]:
@@ -314,6 +370,7 @@ def client_refresher(config: TikTokConnectionConfig, **client_kwargs: Any) -> Ca
 
 
 def manager_for_config(config: TikTokConnectionConfig, **kwargs: Any) -> TokenManager:
+    """A token manager for ``config``; ``timeouts`` / ``retry`` go to the refresh client, the rest to the manager."""
     client_kwargs = {k: v for k in ("timeouts", "retry") if (v := kwargs.pop(k, None)) is not None}
     return TokenManager(conn_id=config.conn_id, family=config.api_family, seed_access=config.access_token,
                         seed_refresh=config.refresh_token, refresher=client_refresher(config, **client_kwargs),
@@ -321,25 +378,22 @@ def manager_for_config(config: TikTokConnectionConfig, **kwargs: Any) -> TokenMa
 
 
 def token_manager(hook: Any, config: TikTokConnectionConfig) -> TokenManager:
-    """The hook's token manager (one per hook instance, created on first use)."""
+    """The hook's token manager (one per hook instance, created on first use), with the hook's options.
+
+    ``token_store`` and ``token_rotation_wait`` are declared by ``TikTokOAuthHookMixin``.
+    """
     manager = getattr(hook, "_tiktok_token_manager", None)
     if manager is None or manager.conn_id != config.conn_id:
-        manager = manager_for_config(config, timeouts=getattr(hook, "timeouts", None),
-                                     retry=getattr(hook, "retry", None))
+        options = {"timeouts": getattr(hook, "timeouts", None), "retry": getattr(hook, "retry", None),
+                   "backend": getattr(hook, "token_store", None),
+                   "rotation_wait": getattr(hook, "token_rotation_wait", None)}
+        manager = manager_for_config(config, **{k: v for k, v in options.items() if v is not None})
         hook._tiktok_token_manager = manager
     return manager
 
 
 __all__ = [
-    "VARIABLE_PREFIX",
-    "AirflowVariableBackend",
-    "StoredTokens",
-    "TokenManager",
-    "VariableBackend",
-    "client_refresher",
-    "fingerprint",
-    "initial_tokens",
-    "manager_for_config",
-    "token_manager",
+    "VARIABLE_PREFIX", "AirflowStoreError", "AirflowVariableBackend", "StoredTokens", "TokenManager",
+    "VariableBackend", "client_refresher", "fingerprint", "in_task", "manager_for_config", "token_manager",
     "variable_key",
 ]

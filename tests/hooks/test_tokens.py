@@ -1,4 +1,5 @@
-"""Token store: refresh before expiry and on 40102, persistence, rotation races, re-authorization errors.
+"""Token store: refresh before expiry and on 40102, persistence, rotation races, re-authorization errors,
+and the Airflow Variable backend (Task SDK in a task, the ``airflow`` CLI elsewhere).
 
 Concurrency is tested with 20 threads, each with its own ``TokenManager`` (as 20 mapped tasks would
 have), sharing one store and the emulator, which rotates refresh tokens (a used one stops working).
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -17,11 +20,14 @@ from airflow_provider_tiktok.api import oauth
 from airflow_provider_tiktok.api.core.client import TikTokClient
 from airflow_provider_tiktok.api.core.retry import RetryPolicy
 from airflow_provider_tiktok.connection import TikTokConnectionConfig
+from airflow_provider_tiktok.hooks import tokens as tokens_module
 from airflow_provider_tiktok.hooks.tokens import (
+    AirflowStoreError,
     AirflowVariableBackend,
     StoredTokens,
     TokenManager,
     fingerprint,
+    in_task,
     manager_for_config,
     variable_key,
 )
@@ -37,10 +43,11 @@ class MemoryVariables:
     def __init__(self) -> None:
         self.values: dict[str, str] = {}
         self.lock = threading.Lock()
-        self.writes = 0
+        self.writes = self.reads = 0
 
     def get(self, key: str) -> str | None:
         with self.lock:
+            self.reads += 1
             return self.values.get(key)
 
     def set(self, key: str, value: str) -> None:
@@ -207,12 +214,82 @@ def test_variable_name_is_masked_by_airflow():
     assert should_hide_value_for_key(variable_key("tiktok_default"))
 
 
-def test_airflow_variable_backend_round_trip(airflow_db):
+def test_refresh_rereads_the_store_first_and_reads_back_after_storing(tiktok_emulator):
+    emu, store = tiktok_emulator, MemoryVariables()
+    seed = emu.accounts_tokens
+    store.set(variable_key("tt_accounts"), StoredTokens(seed["access_token"], seed["refresh_token"], expires_at=1.0,
+                                                        seed=fingerprint(seed["refresh_token"])).to_json())
+    token = _manager(emu, store).access_token()
+    assert token != seed["access_token"] and emu.count("/tt_user/oauth2/refresh_token/") == 1
+    assert store.reads == 3  # found expired; re-read right before refreshing (a race); read back after storing
+
+
+class DroppingVariables(MemoryVariables):
+    """``Variable.set`` on Airflow 3.1 logs a failed write instead of raising: the value is simply not there."""
+
+    def set(self, key: str, value: str) -> None:
+        self.writes += 1
+
+
+def test_a_dropped_write_fails_loudly_but_a_newer_pair_is_fine(tiktok_emulator):
+    emu = tiktok_emulator
+    dropped = _manager(emu, DroppingVariables())
+    with pytest.raises(AirflowStoreError, match=r"was not saved.*secrets backend.*auth login --conn-id tt_accounts"):
+        dropped.refresh(force=True)
+
+    class RacingVariables(MemoryVariables):  # another task stores its newer pair right after ours
+        def set(self, key: str, value: str) -> None:
+            newer = json.loads(value)
+            super().set(key, json.dumps({**newer, "access_token": "other-task-token", "updated_at": 9e12}))
+
+    racing = RacingVariables()
+    racing.values[variable_key("tt_accounts")] = dropped.current.to_json()  # the rotated pair, as if saved
+    fresh = _manager(emu, racing).refresh(force=True)
+    assert fresh.access_token != "other-task-token"  # ours is valid too: this task goes on with it
+
+
+def test_variable_backend_uses_the_task_sdk_in_a_task(monkeypatch):
+    calls: list[tuple] = []
+
+    class FakeVariable:
+        @staticmethod
+        def get(key, default=None):
+            calls.append(("get", key, default))
+            return '{"access_token": "a"}'
+
+        @staticmethod
+        def set(key, value, description=None):
+            calls.append(("set", key, value, description))
+
+    monkeypatch.setattr(tokens_module, "in_task", lambda: True)
+    monkeypatch.setattr(tokens_module, "Variable", FakeVariable)
+    monkeypatch.setattr(tokens_module, "run_airflow", lambda *a, **k: pytest.fail("the airflow CLI was run in a task"))
     backend = AirflowVariableBackend()
-    key = variable_key("tt_roundtrip")
-    assert backend.get(key) is None
-    backend.set(key, '{"access_token": "a"}')
-    assert json.loads(backend.get(key) or "{}") == {"access_token": "a"}
+    backend.set("k", "v")
+    assert backend.get("k") == '{"access_token": "a"}' and not backend.confirms_writes  # the manager reads back
+    assert calls == [("set", "k", "v", tokens_module.VARIABLE_DESCRIPTION), ("get", "k", None)]
+
+
+def test_variable_backend_uses_the_airflow_cli_outside_a_task(airflow_db, monkeypatch):
+    """Round trip through the metadata DB; the value travels in a 0600 file, never on the command line."""
+    seen: list[tuple[list[str], int | None]] = []
+    real_run = subprocess.run
+
+    def run(argv, **kwargs):
+        files = [a for a in argv if a.endswith(".json") and os.path.exists(a)]
+        seen.append((list(argv), os.stat(files[0]).st_mode & 0o777 if files else None))
+        return real_run(argv, **kwargs)
+
+    monkeypatch.setattr(tokens_module.subprocess, "run", run)
+    assert not in_task()
+    backend = AirflowVariableBackend()
+    key, value = variable_key("tt_roundtrip"), '{"access_token": "secret-access-token-value"}'
+    assert backend.get(key) is None and backend.confirms_writes
+    backend.set(key, value)
+    assert backend.get(key) == value
+    assert [argv[1:3] for argv, _ in seen] == [["variables", "get"], ["variables", "import"], ["variables", "get"]]
+    assert all("secret-access-token-value" not in " ".join(argv) for argv, _ in seen)
+    assert seen[1][1] == 0o600
 
 
 def test_example_refresh_dag_uses_a_one_slot_pool_and_refreshes(tiktok_emulator, monkeypatch, airflow_db):

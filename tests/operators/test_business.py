@@ -112,11 +112,13 @@ def test_token_expiring_mid_dag_is_refreshed_and_persisted(tiktok_emulator, monk
 def test_followers_count_keeps_the_daily_and_the_lifetime_value(tiktok_emulator, monkeypatch, tmp_path,
                                                                 airflow_db):
     """TikTok returns followers_count at the top level (lifetime) and per day: both reach the rows."""
-    _use_accounts_conn(monkeypatch, tiktok_emulator)
+    conn = tiktok_emulator.connection_dict("tiktok_followers", "accounts")  # no pair stored by earlier tests
+    conn["extra"]["business_id"] = tiktok_emulator.config.accounts_open_id
+    monkeypatch.setenv("AIRFLOW_CONN_TIKTOK_FOLLOWERS", json.dumps(conn))
     end = _today() - dt.timedelta(days=1)
     dest = tmp_path / "f.jsonl"
     TikTokBusinessAccountMetricsOperator(
-        task_id="f", tiktok_conn_id=CONN_ID, report_start_date=(end - dt.timedelta(days=2)).isoformat(),
+        task_id="f", tiktok_conn_id="tiktok_followers", report_start_date=(end - dt.timedelta(days=2)).isoformat(),
         report_end_date=end.isoformat(), fields=["followers_count", "video_views"],
         destination=f"file://{dest}").execute({})
     rows = _read(dest)

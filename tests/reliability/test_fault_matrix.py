@@ -11,6 +11,7 @@ network faults apply there.
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -59,11 +60,12 @@ def run_advertisers_flow(folder: Path) -> bytes:
 def run_business_flow(emu: TikTokEmulator, folder: Path) -> bytes:
     from airflow_provider_tiktok.operators.business import TikTokBusinessAccountMetricsOperator
 
-    conn = emu.connection_dict("tiktok_accounts", "accounts")
+    conn_id = f"tiktok_accounts_{uuid.uuid4().hex[:8]}"  # no token pair stored by another test's emulator
+    conn = emu.connection_dict(conn_id, "accounts")
     conn["extra"]["business_id"] = emu.config.accounts_open_id
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AIRFLOW_CONN_TIKTOK_ACCOUNTS", json.dumps(conn))
-        TikTokBusinessAccountMetricsOperator(task_id="business", tiktok_conn_id="tiktok_accounts",
+        patch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps(conn))
+        TikTokBusinessAccountMetricsOperator(task_id="business", tiktok_conn_id=conn_id,
                                              destination=(folder / "b.jsonl").as_uri()).execute(task_context())
     return (folder / "b.jsonl").read_bytes()
 
