@@ -6,6 +6,7 @@ command finds it, and the token Variable, through Airflow's CLI: the path of a r
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import socket
@@ -123,6 +124,11 @@ def test_login_with_loopback_listener_then_whoami_refresh_revoke(tiktok_emulator
     rc = main(["auth", "refresh" if family == "login_kit" else "whoami", "--conn-id", conn_id])
     captured_after = capsys.readouterr()
     assert rc == 1 and "auth login --conn-id " + conn_id in captured_after.err
+    # The advice fits the family and fills in what the CLI knows from the connection.
+    assert ("never expire" in captured_after.err) == (family == "marketing")
+    assert "<family>" not in captured_after.err and "<app id>" not in captured_after.err
+    assert f"--family {family} --app-id {creds(emu, family)[0]}" in captured_after.err
+    assert "add --airflow-add" not in first.out  # login already ran with --airflow-add
     printed = first.out + first.err + captured.out + captured.err + captured_after.out + captured_after.err
     for secret in secrets_of(emu, family, conn):
         assert not secret or secret not in printed
@@ -156,7 +162,7 @@ def test_state_mismatch_is_rejected_before_any_token_request(tiktok_emulator, mo
             time.sleep(0.05)
     thread.join(timeout=30)
     assert response.status_code == 200 and "stolen" not in response.text
-    assert result == [1]
+    assert result == [2]  # a callback that is not ours is bad input, as in --paste mode
     assert "CSRF" in capsys.readouterr().err
     assert emu.count("/tt_user/oauth2/token/") == 0
 
@@ -212,3 +218,19 @@ def test_unknown_connection_exits_2_before_http(tiktok_emulator, capsys, airflow
     assert main(["auth", "whoami", "--conn-id", "tt_cli_nowhere"]) == 2
     assert "'tt_cli_nowhere' not found in Airflow" in capsys.readouterr().err
     assert tiktok_emulator.requests == []
+
+
+def test_forged_state_in_paste_mode_is_bad_input_exit_2(tiktok_emulator, monkeypatch):
+    emu = tiktok_emulator
+    key, secret = creds(emu, "login_kit")
+    monkeypatch.setenv("TIKTOK_APP_SECRET", secret)
+    read_fd, write_fd = os.pipe()
+    stdin, feeder = os.fdopen(read_fd), os.fdopen(write_fd, "w")
+    feeder.write("https://example.com/tiktok/callback?code=stolen&state=forged\n")  # pasted, not ours
+    feeder.flush()
+    err = io.StringIO()
+    rc = main(["auth", "login", "--family", "login_kit", "--conn-id", "x", "--app-id", key, "--base-url",
+               emu.base_url, "--redirect-uri", "https://example.com/tiktok/callback", "--paste",
+               "--app-secret-env", "TIKTOK_APP_SECRET"], out=io.StringIO(), err=err, stdin=stdin)
+    assert rc == 2 and "state" in err.getvalue()
+    assert emu.count("/v2/oauth/token/") == 0

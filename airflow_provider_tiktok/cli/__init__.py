@@ -82,13 +82,26 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
         return 2
     except TikTokError as exc:
         print(f"error: {exc}", file=err)
-        advice = oauth.auth_advice(exc, conn_id, family)
+        app_id = getattr(args, "app_id", None)
+        if conn_id and (family is None or app_id is None):  # the connection knows what the arguments did not say
+            family, app_id = _known_family_and_app(conn_id, family, app_id)
+        advice = oauth.auth_advice(exc, conn_id, family, app_id)
         if advice:
             print(f"what to do: {advice}", file=err)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=err)
         return 130
+
+
+def _known_family_and_app(conn_id: str, family: str | None, app_id: str | None) -> tuple[str | None, str | None]:
+    from airflow_provider_tiktok.hooks.tiktok import TikTokHook
+
+    try:
+        config = TikTokHook.from_airflow(conn_id).config
+    except Exception:  # the advice then keeps its placeholders
+        return family, app_id
+    return family or config.api_family, app_id or config.app_id
 
 
 __all__ = ["build_parser", "main"]

@@ -114,7 +114,10 @@ def _deliver_connection(args: argparse.Namespace, hook: TikTokHook, conn: dict[s
     print(f"\nConnection {args.conn_id!r} (AIRFLOW_CONN_{args.conn_id.upper()} JSON form):", file=out)
     print(json.dumps(shown, indent=2), file=out)
     if not args.show_secrets:
-        print("Secrets are hidden: add --airflow-add, --output-file PATH, or --show-secrets to see them.", file=out)
+        ways = [way for way, used in (("--airflow-add", args.airflow_add), ("--output-file PATH", args.output_file))
+                if not used] + ["--show-secrets"]
+        print(f"Secrets are hidden: add {', '.join(ways[:-1]) + ', or ' if len(ways) > 1 else ''}{ways[-1]} to "
+              "see them.", file=out)
 
 
 # -- commands on an existing connection ------------------------------------------------------------

@@ -132,8 +132,7 @@ AUTH_ADVICE: dict[int | str, str] = {
     "(Accounts API / Login Kit) or re-authorize: {command}",
     40103: "The refresh token has expired (refresh tokens last one year): re-authorize: {command}",
     40104: "No access token was sent: the connection has no access token; authorize: {command}",
-    40105: "The access token is invalid or was revoked. Marketing API tokens never expire, so the advertiser must "
-    "authorize the app again: {command}",
+    40105: "The access token is invalid or was revoked{family_note}: authorize the app again: {command}",
     40106: "The token belongs to another user than the advertiser's owner: re-authorize with that user: {command}",
     40107: "The refresh token is invalid, revoked or already used (rotated): re-authorize: {command}",
     40108: "Invalid grant_type: this is a bug in the client, please report it.",
@@ -156,12 +155,19 @@ AUTH_ADVICE: dict[int | str, str] = {
 }
 
 
-def auth_advice(exc: BaseException, conn_id: str | None = None, family: str | None = None) -> str | None:
-    """What the user should do about ``exc`` (``None`` when it is not an auth problem)."""
+def auth_advice(exc: BaseException, conn_id: str | None = None, family: str | None = None,
+                app_id: str | None = None) -> str | None:
+    """What the user should do about ``exc`` (``None`` when it is not an auth problem).
+
+    ``family`` and ``app_id`` (when known, e.g. from the connection) fill the re-authorize command.
+    """
     key: int | str | None = exc.error if isinstance(exc, TikTokOAuthError) else getattr(exc, "code", None)
     if key is None or key not in AUTH_ADVICE:
         return None
-    return AUTH_ADVICE[key].format(conn_id=conn_id or "<conn_id>", command=reauthorize_command(conn_id, family))
+    note = " (Marketing API tokens never expire: a revoked one needs a new authorization)" \
+        if family == "marketing" else " (a revoked token cannot be refreshed)" if family else ""
+    return AUTH_ADVICE[key].format(conn_id=conn_id or "<conn_id>", family_note=note,
+                                   command=reauthorize_command(conn_id, family, app_id))
 
 
 def is_refresh_token_rejection(exc: BaseException) -> bool:

@@ -21,7 +21,7 @@ from airflow_provider_tiktok.api.core.errors import TikTokError, TikTokOAuthErro
 _VERIFIER_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~"
 
 
-class OAuthStateMismatchError(TikTokError):
+class OAuthStateMismatchError(TikTokValidationError):
     """The callback's ``state`` is missing or differs from the one we sent (possible CSRF)."""
 
 
