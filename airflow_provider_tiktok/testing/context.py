@@ -50,4 +50,18 @@ def task_context(*, state_store: InMemoryStateStore | None = None, ti: Recording
     return {"ti": ti or RecordingTaskInstance(), "task_state_store": state_store or InMemoryStateStore(), **extra}
 
 
-__all__ = ["InMemoryStateStore", "RecordingTaskInstance", "task_context"]
+def rendered(operator: Any, **values: Any) -> Any:
+    """``operator`` with template fields set as Airflow renders them at run time (no Jinja, no DAG run).
+
+    Report-task operators keep their request keywords in ``request_params``; other fields are attributes.
+    """
+    params = getattr(operator, "request_params", {})
+    for name, value in values.items():
+        if name in params:
+            params[name] = value
+        else:
+            setattr(operator, name, value)
+    return operator
+
+
+__all__ = ["InMemoryStateStore", "RecordingTaskInstance", "rendered", "task_context"]

@@ -24,7 +24,7 @@ from airflow_provider_tiktok.operators.report_task import (
 from airflow_provider_tiktok.operators.results import RESULT_KEYS
 from airflow_provider_tiktok.operators.sync_report import TikTokSyncReportOperator
 from airflow_provider_tiktok.sensors.report_task import TikTokReportTaskSensor
-from airflow_provider_tiktok.testing.context import InMemoryStateStore, task_context
+from airflow_provider_tiktok.testing.context import InMemoryStateStore, rendered, task_context
 
 TEMPLATE = "{{ params.value }}"
 
@@ -77,14 +77,6 @@ def test_every_writing_operator_returns_the_same_result_keys(tiktok_connection, 
 
 def _failing_operators(emu: Any, tmp_path: Any) -> dict[str, tuple[Any, str]]:
     """An operator per class whose rendered (templated) argument is invalid, and the error it must give."""
-    def rendered(op: Any, **values: Any) -> Any:
-        for key, value in values.items():
-            if key in getattr(op, "request_params", {}):
-                op.request_params[key] = value
-            else:
-                setattr(op, key, value)
-        return op
-
     dest = f"file://{tmp_path}/x.csv"
     ids = {"report_task_id": "1", "advertiser_id": TEMPLATE}
     return {

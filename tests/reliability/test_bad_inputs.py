@@ -14,6 +14,7 @@ import pytest
 from airflow_provider_tiktok.api.core.errors import TikTokValidationError
 from airflow_provider_tiktok.compat import AirflowFailException
 from airflow_provider_tiktok.testing import TikTokEmulator
+from airflow_provider_tiktok.testing.context import rendered
 from tests.reliability.conftest import task_context
 
 ADV = "7100000000000000001"
@@ -22,16 +23,6 @@ BASIC = {"report_type": "BASIC", "data_level": "AUCTION_CAMPAIGN", "dimensions":
 
 
 Build = Callable[[Path], Any]  # constructs the operator (DAG parse time); its execute runs the task
-
-
-def rendered(op: Any, **values: Any) -> Any:
-    """``op`` with template fields set as Airflow would render them at run time."""
-    for key, value in values.items():
-        if key in getattr(op, "request_params", {}):
-            op.request_params[key] = value
-        else:
-            setattr(op, key, value)
-    return op
 
 
 def create(template: dict[str, Any] | None = None, **kw: Any) -> Build:

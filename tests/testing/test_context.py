@@ -16,3 +16,15 @@ def test_context_records_xcoms_and_takes_extras():
     ctx["ti"].xcom_push("report_task_id", "42")
     assert ctx["ti"].xcoms == {"report_task_id": "42"} and ctx["ti"].map_index == 2
     assert "data_interval_start" in ctx and isinstance(ctx["task_state_store"], InMemoryStateStore)
+
+
+def test_rendered_sets_request_keywords_and_attributes():
+    from airflow_provider_tiktok.testing.context import rendered
+
+    class Op:
+        def __init__(self):
+            self.request_params = {"report_end_date": "{{ ds }}"}
+            self.destination = "{{ params.d }}"
+
+    op = rendered(Op(), report_end_date="2024-01-02", destination="file:///x.csv")
+    assert op.request_params == {"report_end_date": "2024-01-02"} and op.destination == "file:///x.csv"
