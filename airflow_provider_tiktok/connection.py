@@ -85,10 +85,6 @@ UI_FIELD_BEHAVIOUR: dict[str, Any] = {
     },
 }
 
-#: Extra keys whose values are secrets (Airflow masks them by key name: they contain "token").
-SECRET_EXTRA_KEYS = ("access_token", "refresh_token")
-
-
 def _extra_value(extra: Mapping[str, Any], name: str) -> Any:
     """Read a form field, accepting the legacy ``extra__tiktok__<name>`` key of older forms."""
     value = extra.get(name)
