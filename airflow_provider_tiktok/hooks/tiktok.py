@@ -69,12 +69,10 @@ class TikTokHook(TikTokMarketingHookMixin, TikTokAccountsHookMixin, TikTokOAuthH
         from airflow_provider_tiktok.api import oauth
 
         config.require("app_id", "app_secret")
-        client = self.get_conn()
         if config.api_family == "accounts":
             config.require("access_token")
-            info = client.call(oauth.accounts_token_info(config.app_id, client.access_token or ""))
-            return True, f"Connected: token of TikTok account {info.get('creator_id')}."
-        client.call(oauth.login_kit_client_credentials(config.app_id, config.app_secret or ""))
+            return True, f"Connected: token of TikTok account {self.token_info().get('creator_id')}."
+        self.call(oauth.login_kit_client_credentials(config.app_id, config.app_secret or ""))
         return True, "Connected: the Login Kit client key and secret are valid."
 
     # -- connection form (Airflow < 3.2 calls these; 3.2+ reads conn-fields from provider info) --

@@ -86,7 +86,22 @@ def outlet_assets(destination: Any, destination_conn_id: str | None, emit_asset:
     return [Asset(str(resolved))]
 
 
-class TikTokBaseOperator(BaseOperator):
+class TikTokHookMixin:
+    """One cached :attr:`hook` per ``execute`` for operators and sensors; :meth:`close_hook` ends it."""
+
+    tiktok_conn_id: str
+
+    @cached_property
+    def hook(self) -> TikTokHook:
+        return TikTokHook(tiktok_conn_id=self.tiktok_conn_id)
+
+    def close_hook(self) -> None:
+        hook = self.__dict__.pop("hook", None)
+        if hook is not None:
+            hook.close()
+
+
+class TikTokBaseOperator(TikTokHookMixin, BaseOperator):
     """Base class of the provider's operators.
 
     :param tiktok_conn_id: the Airflow connection of type ``tiktok`` (default ``tiktok_default``).
@@ -99,10 +114,6 @@ class TikTokBaseOperator(BaseOperator):
         self.tiktok_conn_id = tiktok_conn_id
         #: Names this task instance's temporary objects (set per execute) so a retry removes a killed try's.
         self.partial_owner: str | None = None
-
-    @cached_property
-    def hook(self) -> TikTokHook:
-        return TikTokHook(tiktok_conn_id=self.tiktok_conn_id)
 
     @property
     def subject(self) -> str:
@@ -118,11 +129,6 @@ class TikTokBaseOperator(BaseOperator):
             raise fail_for(exc, self.subject) from exc
         finally:
             self.close_hook()
-
-    def close_hook(self) -> None:
-        hook = self.__dict__.pop("hook", None)
-        if hook is not None:
-            hook.close()
 
     def guarded(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         with self.tiktok_errors():
@@ -166,6 +172,7 @@ class TikTokWriteOperator(TikTokBaseOperator):
 
 __all__ = [
     "TikTokBaseOperator",
+    "TikTokHookMixin",
     "TikTokWriteOperator",
     "check_positive",
     "fail_for",

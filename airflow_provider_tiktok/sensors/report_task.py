@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from datetime import timedelta
-from functools import cached_property
 from typing import Any
 
 from airflow.sdk import BaseSensorOperator, PokeReturnValue
@@ -13,14 +12,13 @@ from airflow.sdk import BaseSensorOperator, PokeReturnValue
 from airflow_provider_tiktok.api.core.errors import TikTokError
 from airflow_provider_tiktok.compat import AirflowSensorTimeout, default_deferrable
 from airflow_provider_tiktok.connection import DEFAULT_CONN_ID
-from airflow_provider_tiktok.hooks.tiktok import TikTokHook
 from airflow_provider_tiktok.operators._report_common import (
     DEFAULT_POLL_INTERVAL,
     DEFAULT_TIMEOUT,
     cancel_quietly,
     raise_for_state,
 )
-from airflow_provider_tiktok.operators.base import check_positive, fail_for
+from airflow_provider_tiktok.operators.base import TikTokHookMixin, check_positive, fail_for
 from airflow_provider_tiktok.triggers.events import ReportTaskEvent
 from airflow_provider_tiktok.triggers.report_task import TikTokReportTaskTrigger
 
@@ -29,7 +27,7 @@ def _result(report_task_id: str, advertiser_id: str, status: str | None) -> dict
     return {"report_task_id": report_task_id, "advertiser_id": advertiser_id, "status": status}
 
 
-class TikTokReportTaskSensor(BaseSensorOperator):
+class TikTokReportTaskSensor(TikTokHookMixin, BaseSensorOperator):
     """Wait until a TikTok async report task is ``SUCCESS``.
 
     Fails (without Airflow retries) when the task is ``FAILED`` (with TikTok's message) or ``CANCELED``;
@@ -66,15 +64,6 @@ class TikTokReportTaskSensor(BaseSensorOperator):
         self.cancel_on_timeout = cancel_on_timeout
         self.deferrable = deferrable
 
-    @cached_property
-    def hook(self) -> TikTokHook:
-        return TikTokHook(tiktok_conn_id=self.tiktok_conn_id)
-
-    def _close_hook(self) -> None:
-        hook = self.__dict__.pop("hook", None)
-        if hook is not None:
-            hook.close()
-
     def poke(self, context: Any) -> bool | PokeReturnValue:
         try:
             state = self.hook.get_report_task_state(str(self.report_task_id), str(self.advertiser_id))
@@ -103,7 +92,7 @@ class TikTokReportTaskSensor(BaseSensorOperator):
                 self._cancel_after_timeout()
                 raise
         finally:
-            self._close_hook()
+            self.close_hook()
 
     def execute_complete(self, context: Any, event: dict[str, Any] | None = None) -> dict[str, Any]:
         try:
@@ -114,7 +103,7 @@ class TikTokReportTaskSensor(BaseSensorOperator):
             parsed.raise_for_status()
             return _result(parsed.report_task_id, parsed.advertiser_id, parsed.report_status)
         finally:
-            self._close_hook()
+            self.close_hook()
 
     def _cancel_after_timeout(self) -> None:
         if self.cancel_on_timeout:
