@@ -49,6 +49,7 @@ class Paths:
     # Login Kit paths are relative to the Login Kit host (no business prefix).
     LOGIN_KIT_TOKEN = "/v2/oauth/token/"
     LOGIN_KIT_REVOKE = "/v2/oauth/revoke/"
+    LOGIN_KIT_USER_INFO = "/v2/user/info/"
 
 
 # --- reporting enumerations ------------------------------------------------------------------

@@ -157,7 +157,8 @@ def whoami(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
     if info["api_family"] == "accounts":
         print(f"TikTok account (business_id / open_id): {info['open_id']}; scope: {info['scope']}", file=out)
     else:
-        print("The client key and secret are valid.", file=out)
+        print(f"The client key and secret are valid; the access token belongs to {info['display_name']} "
+              f"(open_id {info['open_id']}).", file=out)
     print(f"Access token valid until {_when(info['expires_at']) if info['expires_at'] else 'unknown'}; "
           f"refresh token until {_when(info['refresh_expires_at']) if info['refresh_expires_at'] else 'unknown'}.",
           file=out)

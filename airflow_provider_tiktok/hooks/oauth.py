@@ -228,12 +228,26 @@ class TikTokOAuthHookMixin(_Base):
             info = self.call(oauth.accounts_token_info(config.app_id, manager.on_token_expired(token)))
         return info
 
+    def user_info(self, access_token: str | None = None) -> dict[str, Any]:
+        """Login Kit ``/v2/user/info/``: ``open_id`` and ``display_name`` of the access token's user.
+
+        Sends ``access_token`` (default: the stored one) as is, never refreshing it on the way, so the answer
+        says whether that very token works (:class:`TikTokOAuthError` ``access_token_invalid`` when not).
+        """
+        config = self.family_config("login_kit", "user_info (/v2/user/info/)")
+        token = access_token or self.stored_tokens().access_token
+        if not token:
+            raise TikTokValidationError(f"connection {config.conn_id!r} has no access token; authorize with: "
+                                        f"{oauth.reauthorize_command(config.conn_id, 'login_kit', config.app_id)}")
+        return self.call(oauth.login_kit_user_info(token))
+
     def whoami(self) -> dict[str, Any]:
         """What the connection's credentials reach, for ``airflow-tiktok auth whoami``.
 
         Always ``conn_id``, ``api_family``, ``app_id``. Marketing: ``advertisers`` (``advertiser_id``,
         ``advertiser_name``). Accounts API: ``open_id`` and ``scope``. Login Kit: ``client_valid`` (the
-        client key and secret work). Both of these: ``expires_at`` / ``refresh_expires_at`` (``None``
+        client key and secret work), ``open_id`` and ``display_name`` (``/v2/user/info/``, token not
+        refreshed). Both of these: ``expires_at`` / ``refresh_expires_at`` (``None``
         when unknown).
         """
         config = self.config
@@ -250,6 +264,8 @@ class TikTokOAuthHookMixin(_Base):
         else:
             self.call(oauth.login_kit_client_credentials(config.app_id, config.app_secret or ""))
             result["client_valid"] = True
+            user = self.user_info()
+            result.update(open_id=user.get("open_id"), display_name=user.get("display_name"))
         stored = token_manager(self, config).current
         result.update(expires_at=stored.expires_at, refresh_expires_at=stored.refresh_expires_at)
         return result

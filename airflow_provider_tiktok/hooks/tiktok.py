@@ -16,9 +16,11 @@ Use it as a context manager, or call :meth:`close` (:meth:`aclose` in triggers) 
 
 from __future__ import annotations
 
+import time
+from datetime import datetime, timezone
 from typing import Any
 
-from airflow_provider_tiktok.api.core.errors import TikTokError
+from airflow_provider_tiktok.api.core.errors import TikTokError, TikTokOAuthError
 from airflow_provider_tiktok.api.core.retry import RetryPolicy, Timeouts
 from airflow_provider_tiktok.connection import CONN_FIELDS, UI_FIELD_BEHAVIOUR
 from airflow_provider_tiktok.hooks.accounts import TikTokAccountsHookMixin
@@ -29,6 +31,10 @@ from airflow_provider_tiktok.hooks.oauth import TikTokOAuthHookMixin
 #: What "Test" in the connection form may spend on one call.
 TEST_TIMEOUTS = Timeouts(connect=5.0, read=15.0)
 TEST_RETRY = RetryPolicy(max_attempts=2, max_elapsed=10.0, initial_wait=0.5, max_wait=1.0, jitter=0.0)
+
+
+def _when(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).isoformat(timespec="seconds")
 
 
 class TikTokHook(TikTokMarketingHookMixin, TikTokAccountsHookMixin, TikTokOAuthHookMixin, TikTokBaseHook):
@@ -66,14 +72,48 @@ class TikTokHook(TikTokMarketingHookMixin, TikTokAccountsHookMixin, TikTokOAuthH
             return False, f"{type(exc).__name__}: {self.redact(str(exc))}"
 
     def _test_oauth_family(self, config: Any) -> tuple[bool, str]:
-        from airflow_provider_tiktok.api import oauth
-
         config.require("app_id", "app_secret")
         if config.api_family == "accounts":
             config.require("access_token")
             return True, f"Connected: token of TikTok account {self.token_info().get('creator_id')}."
-        self.call(oauth.login_kit_client_credentials(config.app_id, config.app_secret or ""))
-        return True, "Connected: the Login Kit client key and secret are valid."
+        return self._test_login_kit(config)
+
+    def _test_login_kit(self, config: Any) -> tuple[bool, str]:
+        """Client key and secret, then the access token (``/v2/user/info/``) and the refresh token's expiry.
+
+        The refresh token itself is not spent: refreshing rotates the pair, which a test must not do.
+        """
+        from airflow_provider_tiktok.api import oauth
+
+        try:
+            self.call(oauth.login_kit_client_credentials(config.app_id, config.app_secret or ""))
+        except TikTokOAuthError as exc:
+            return False, f"TikTok refused the client key / client secret (Login and Password fields): {exc}"
+        again = oauth.reauthorize_command(config.conn_id, "login_kit", config.app_id)
+        stored = self.stored_tokens()
+        valid = "The client key and secret are valid"
+        if not stored.access_token:
+            return False, f"{valid}, but the connection has no access token; authorize with: {again}"
+        now = time.time()
+        if stored.refresh_expires_at is not None and stored.refresh_expires_at <= now:
+            return False, f"{valid}, but the refresh token expired at {_when(stored.refresh_expires_at)}; " \
+                          f"re-authorize with: {again}"
+        if stored.expires_at is not None and stored.expires_at <= now:
+            if stored.refresh_token:
+                return True, (f"Connected: {valid.lower()}; the access token expired at {_when(stored.expires_at)} "
+                              "and tasks will refresh it with the refresh token (not spent by this test).")
+            return False, f"{valid}, but the access token expired and there is no refresh token; re-authorize " \
+                          f"with: {again}"
+        try:
+            user = self.user_info(stored.access_token)
+        except TikTokOAuthError as exc:
+            fix = ("if it has expired, tasks refresh it with the refresh token" if stored.refresh_token else
+                   "there is no refresh token to renew it")
+            return False, (f"{valid}, but TikTok refused the access token ({exc.error}; {fix}); "
+                           f"re-authorize with: {again}")
+        who = user.get("display_name") or "?"
+        return True, (f"Connected: {valid.lower()} and the access token belongs to {who} "
+                      f"(open_id {user.get('open_id')}).")
 
     # -- connection form (Airflow < 3.2 calls these; 3.2+ reads conn-fields from provider info) --
 

@@ -139,6 +139,8 @@ def test_whoami(tiktok_emulator, family):
         assert info["open_id"] == emu.config.accounts_open_id and info["scope"]
     else:
         assert info["client_valid"] is True
+        assert info["open_id"] == emu.config.login_kit_open_id
+        assert info["display_name"] == emu.config.login_kit_display_name
 
 
 @pytest.mark.parametrize("family", ["marketing", "accounts", "login_kit"])

@@ -92,3 +92,46 @@ def test_test_connection_is_quick_and_says_what_to_check_when_tiktok_is_unreacha
     assert not ok and time.monotonic() - started < 10
     assert "Connection refused" in message and "base_url" in message and "HTTPConnectionPool" not in message
     assert len(message) < 200
+
+
+def test_login_kit_test_connection_names_the_user_of_a_valid_access_token(tiktok_emulator, monkeypatch):
+    _set_conn(monkeypatch, tiktok_emulator, "login_kit")
+    ok, message = TikTokHook().test_connection()
+    assert ok and tiktok_emulator.config.login_kit_display_name in message, message
+    assert tiktok_emulator.count("/v2/user/info/") == 1
+    # Nothing was refreshed: a test must not rotate the pair.
+    assert tiktok_emulator.count("/v2/oauth/token/") == 1  # the client-credentials check only
+
+
+@pytest.mark.parametrize(("field", "expected"), [
+    ("access_token", "refused the access token (access_token_invalid"),
+    ("password", "refused the client key / client secret"),
+])
+def test_login_kit_test_connection_says_which_part_is_wrong(tiktok_emulator, monkeypatch, field, expected):
+    conn = tiktok_emulator.connection_dict("tiktok_default", "login_kit")
+    if field == "password":
+        conn["password"] = "bogus-secret"
+    else:
+        conn["extra"]["access_token"] = "act.bogus"
+        conn["extra"]["refresh_token"] = "rft.bogus"
+    monkeypatch.setenv("AIRFLOW_CONN_TIKTOK_DEFAULT", json.dumps(conn))
+    ok, message = TikTokHook().test_connection()
+    assert not ok and expected in message, message
+    assert "act.bogus" not in message and "bogus-secret" not in message
+    assert "airflow-tiktok auth login" in message or field == "password"
+
+
+def test_login_kit_user_info_uses_the_token_as_given(tiktok_emulator, monkeypatch):
+    from airflow_provider_tiktok.api.core.errors import TikTokOAuthError
+
+    _set_conn(monkeypatch, tiktok_emulator, "login_kit")
+    hook = TikTokHook()
+    assert hook.user_info()["open_id"] == tiktok_emulator.config.login_kit_open_id
+    with pytest.raises(TikTokOAuthError, match="access_token_invalid"):
+        hook.user_info("act.not-a-token")
+    assert tiktok_emulator.count("/v2/oauth/token/") == 0  # never refreshed on the way
+
+
+def test_user_info_needs_a_login_kit_connection(tiktok_connection):
+    with pytest.raises(TikTokValidationError, match="login_kit"):
+        TikTokHook().user_info()

@@ -77,6 +77,7 @@ class ClientBase:
         self._access_token = token
 
     def _prepare(self, call: ApiCall[Any]) -> PreparedRequest:
+        self.redact.add(call.bearer_token)
         prepared = prepare(call, self.urls, self.access_token if call.authenticated else None, USER_AGENT)
         for container in (call.params, call.json_body, call.form):
             for key, value in (container or {}).items():

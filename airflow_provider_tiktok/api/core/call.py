@@ -45,6 +45,8 @@ class ApiCall(Generic[T]):
     :param form: form-encoded body (Login Kit).
     :param family: ``business`` (``/open_api/v1.3`` envelope) or ``login_kit`` (OAuth v2 bodies).
     :param authenticated: send the ``Access-Token`` header.
+    :param bearer_token: send ``Authorization: Bearer <token>`` instead (Login Kit v2 data endpoints); the
+        client's own access token, and its refresh on expiry, are then not used.
     :param parse: turns the envelope's ``data`` (or the Login Kit body) into the result.
     """
 
@@ -56,6 +58,7 @@ class ApiCall(Generic[T]):
     family: Family = "business"
     authenticated: bool = True
     parse: Callable[[Any], T] = field(default=_identity)
+    bearer_token: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if not (self.path.startswith("/") and self.path.endswith("/")):
@@ -130,7 +133,9 @@ def encode_params(params: Mapping[str, Any] | None) -> dict[str, str]:
 
 def prepare(call: ApiCall[Any], urls: BaseUrls, access_token: str | None, user_agent: str) -> PreparedRequest:
     headers = {"User-Agent": user_agent, "Accept": "application/json"}
-    if call.authenticated:
+    if call.bearer_token is not None:
+        headers["Authorization"] = f"Bearer {call.bearer_token}"
+    elif call.authenticated:
         if not access_token:
             raise TikTokValidationError(
                 f"{call.path} needs an access token: set the connection's Access token field"

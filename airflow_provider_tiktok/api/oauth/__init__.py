@@ -50,6 +50,7 @@ from airflow_provider_tiktok.api.oauth.login_kit import (
     login_kit_refresh,
     login_kit_revoke,
     login_kit_token,
+    login_kit_user_info,
 )
 from airflow_provider_tiktok.api.oauth.marketing import (
     marketing_access_token,
@@ -221,6 +222,7 @@ __all__ = [
     "login_kit_refresh",
     "login_kit_revoke",
     "login_kit_token",
+    "login_kit_user_info",
     "marketing_access_token",
     "marketing_authorize_url",
     "marketing_revoke_token",

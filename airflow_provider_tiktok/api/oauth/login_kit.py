@@ -12,10 +12,13 @@ from urllib.parse import urlencode
 
 from airflow_provider_tiktok.api import spec
 from airflow_provider_tiktok.api.core.call import ApiCall, BaseUrls
+from airflow_provider_tiktok.api.core.errors import TikTokValidationError
 from airflow_provider_tiktok.api.oauth.flow import TokenSet
 from airflow_provider_tiktok.api.oauth.flow import require_values as _require
 
 DEFAULT_SCOPE = "user.info.basic"
+#: ``/v2/user/info/`` fields the ``user.info.basic`` scope grants.
+USER_INFO_BASIC_FIELDS = ("open_id", "union_id", "avatar_url", "display_name")
 
 
 def login_kit_authorize_url(urls: BaseUrls, client_key: str, redirect_uri: str, state: str,
@@ -62,3 +65,24 @@ def login_kit_client_credentials(client_key: str | None, client_secret: str) -> 
     return ApiCall("POST", spec.Paths.LOGIN_KIT_TOKEN, family="login_kit", authenticated=False,
                    form={"client_key": client_key, "client_secret": client_secret,
                          "grant_type": "client_credentials"})
+
+
+def _user_of(body: Any) -> dict[str, Any]:
+    data = body.get("data") if isinstance(body, dict) else None
+    user = data.get("user") if isinstance(data, dict) else None
+    return dict(user) if isinstance(user, dict) else {}
+
+
+def login_kit_user_info(access_token: str, fields: tuple[str, ...] = ("open_id", "display_name")
+                        ) -> ApiCall[dict[str, Any]]:
+    """``GET /v2/user/info/`` with ``Authorization: Bearer``: the user the access token belongs to.
+
+    The token is sent as given (never refreshed on the way), so the answer says whether *this* token works.
+    """
+    _require(access_token=access_token)
+    unknown = sorted(set(fields) - set(USER_INFO_BASIC_FIELDS))
+    if unknown:
+        raise TikTokValidationError(f"fields: {unknown} are not user.info.basic fields; use some of "
+                                    f"{list(USER_INFO_BASIC_FIELDS)}")
+    return ApiCall("GET", spec.Paths.LOGIN_KIT_USER_INFO, family="login_kit", authenticated=False,
+                   params={"fields": ",".join(fields)}, bearer_token=access_token, parse=_user_of)

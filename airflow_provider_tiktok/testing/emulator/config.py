@@ -53,6 +53,7 @@ class EmulatorConfig:
     login_kit_client_key: str = "awemulatorclientkey0001"
     login_kit_client_secret: str = "emulator-login-kit-secret-00000001"  # noqa: S105
     login_kit_open_id: str = "-000EmulatorLoginKitUser00001"
+    login_kit_display_name: str = "Emulator Login Kit User"
 
     advertisers: list[dict[str, str]] = field(default_factory=lambda: [dict(a) for a in DEFAULT_ADVERTISERS])
     forbidden_advertisers: list[str] = field(default_factory=lambda: list(DEFAULT_FORBIDDEN_ADVERTISERS))

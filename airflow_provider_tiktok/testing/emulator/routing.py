@@ -8,7 +8,7 @@ from airflow_provider_tiktok.api import spec
 from airflow_provider_tiktok.testing.emulator.handlers import accounts, loginkit, marketing, reports
 from airflow_provider_tiktok.testing.emulator.interface import Route
 
-LOGIN_KIT_PATHS = ("/v2/oauth/token/", "/v2/oauth/revoke/")
+LOGIN_KIT_PATHS = ("/v2/oauth/token/", "/v2/oauth/revoke/", "/v2/user/info/")
 PAGE_ALIASES = {
     "/portal/auth": "/portal/auth",
     "/portal/auth/": "/portal/auth",

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import airflow_provider_tiktok.testing.emulator.constants as C
 from airflow_provider_tiktok.testing.emulator.interface import Emulator, Route
 from airflow_provider_tiktok.testing.emulator.state import RefreshToken, UserToken
-from airflow_provider_tiktok.testing.emulator.wire import OAuthError, Request, Response
+from airflow_provider_tiktok.testing.emulator.wire import OAuthError, Request, Response, new_request_id
 
 
 def _form(req: Request, name: str, required: bool = True) -> str:
@@ -101,6 +101,40 @@ def oauth_revoke(emu: Emulator, req: Request) -> Response:
     return Response(body=b"", content_type="application/json")
 
 
+USER_INFO_FIELDS = ("open_id", "union_id", "avatar_url", "display_name")
+
+
+def _data_error(status: int, code: str, message: str) -> Response:
+    """Login Kit v2 data endpoints: ``{data, error: {code, message, log_id}}``."""
+    body = {"data": {}, "error": {"code": code, "message": message, "log_id": new_request_id()}}
+    return Response(status=status, body=json.dumps(body).encode())
+
+
+def user_info(emu: Emulator, req: Request) -> Response:
+    """``GET /v2/user/info/?fields=...`` with ``Authorization: Bearer <access token>``."""
+    header = (req.headers.get("Authorization") or "").strip()
+    value = header[len("Bearer "):].strip() if header.startswith("Bearer ") else ""
+    with emu.state.lock:
+        token = emu.state.user_tokens.get(value) if value else None
+        usable = (token is not None and token.family == "login_kit" and not token.revoked
+                  and emu.state.clock.now() < token.expires_at)
+    if token is None or not usable:
+        return _data_error(401, "access_token_invalid",
+                           "The access token is invalid or not found in the request.")
+    if "user.info.basic" not in token.scope.split(","):
+        return _data_error(401, "scope_not_authorized", "The user did not authorize the scope required for "
+                                                        "completing this request.")
+    fields = [f for f in req.query.get("fields", "").split(",") if f]
+    if not fields or any(f not in USER_INFO_FIELDS for f in fields):
+        return _data_error(400, "invalid_params", "The fields parameter is missing or names an unknown field.")
+    user = {"open_id": token.open_id, "union_id": f"union-{token.open_id}",
+            "avatar_url": f"https://p16.tiktokcdn.example/{token.open_id}.jpeg",
+            "display_name": emu.config.login_kit_display_name}
+    body = {"data": {"user": {f: user[f] for f in fields}}, "error": {"code": "ok", "message": "",
+                                                                      "log_id": new_request_id()}}
+    return Response(body=json.dumps(body).encode())
+
+
 # --- authorize pages (no UI: immediately redirect as if the user approved) ----------------------
 def _redirect(target: str, params: dict[str, str]) -> Response:
     sep = "&" if "?" in target else "?"
@@ -152,6 +186,7 @@ def v2_authorize(emu: Emulator, req: Request) -> Response:
 OAUTH_ROUTES: dict[tuple[str, str], Route] = {
     ("POST", "/v2/oauth/token/"): Route(oauth_token, auth=False),
     ("POST", "/v2/oauth/revoke/"): Route(oauth_revoke, auth=False),
+    ("GET", "/v2/user/info/"): Route(user_info, auth=False),
 }
 PAGE_ROUTES: dict[tuple[str, str], Route] = {
     ("GET", "/portal/auth"): Route(portal_auth, auth=False),

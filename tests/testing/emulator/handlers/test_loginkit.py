@@ -121,3 +121,39 @@ def test_revoke(tiktok_emulator):
     assert r.status_code == 200 and r.content == b""
     refreshed = _token(emu, grant_type="refresh_token", refresh_token=emu.login_kit_tokens["refresh_token"])
     assert refreshed.json()["error"] == "invalid_grant"
+
+
+def _user_info(emu, token, fields="open_id,display_name"):
+    headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+    return requests.get(emu.base_url + "/v2/user/info/", params={"fields": fields}, headers=headers, timeout=5)
+
+
+def test_user_info_answers_the_token_owner(tiktok_emulator):
+    emu = tiktok_emulator
+    r = _user_info(emu, emu.login_kit_tokens["access_token"])
+    assert r.status_code == 200
+    body = r.json()
+    assert body["error"]["code"] == "ok" and body["error"]["log_id"]
+    assert body["data"]["user"] == {"open_id": emu.config.login_kit_open_id,
+                                    "display_name": emu.config.login_kit_display_name}
+
+
+@pytest.mark.parametrize(("token", "fields", "status", "code"), [
+    (None, "open_id", 401, "access_token_invalid"),
+    ("act.bogus", "open_id", 401, "access_token_invalid"),
+    ("VALID", "open_id,phone_number", 400, "invalid_params"),
+])
+def test_user_info_errors(tiktok_emulator, token, fields, status, code):
+    emu = tiktok_emulator
+    r = _user_info(emu, emu.login_kit_tokens["access_token"] if token == "VALID" else token, fields)
+    assert r.status_code == status
+    assert r.json()["error"]["code"] == code and r.json()["data"] == {}
+
+
+def test_user_info_refuses_a_revoked_token(tiktok_emulator):
+    emu = tiktok_emulator
+    token = emu.login_kit_tokens["access_token"]
+    requests.post(emu.base_url + "/v2/oauth/revoke/", timeout=5, data={
+        "client_key": emu.config.login_kit_client_key, "client_secret": emu.config.login_kit_client_secret,
+        "token": token})
+    assert _user_info(emu, token).json()["error"]["code"] == "access_token_invalid"

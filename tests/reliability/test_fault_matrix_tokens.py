@@ -1,0 +1,76 @@
+"""Fault matrix of the token endpoints a task or the connection test calls on its own: the Accounts API and
+Login Kit refresh (an expired access token mid-run) and Login Kit's ``/v2/user/info/`` (connection test).
+
+A refresh rotates the pair on TikTok's side when it *answers*; the faults here are the ones that come before
+TikTok acts (rate limits, server errors, refused or reset connections), which a retry survives. A refresh answer
+lost after TikTok rotated (a stalled or truncated answer) cannot be repaired by any client: the next refresh
+presents the rotated-away token and TikTok answers 40107 / invalid_grant, which the task reports with the
+re-authorize command (``tests/hooks/test_tokens.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from pathlib import Path
+
+import pytest
+
+from airflow_provider_tiktok.testing import Fault, TikTokEmulator
+from tests.reliability.conftest import leftovers
+
+BEFORE_TIKTOK_ACTS = {"40100": Fault.code(40100), "50000": Fault.code(50000), "reset": Fault.reset()}
+LOGIN_KIT_FAULTS = {"http500": Fault.http(500), "http503": Fault.http(503), "reset": Fault.reset()}
+
+
+def _connection(emu: TikTokEmulator, monkeypatch: pytest.MonkeyPatch, family: str) -> str:
+    conn_id = f"tiktok_{family}_{uuid.uuid4().hex[:8]}"  # no token pair stored by another test
+    conn = emu.connection_dict(conn_id, family)
+    if family == "accounts":
+        conn["extra"]["business_id"] = emu.config.accounts_open_id
+    monkeypatch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps(conn))
+    return conn_id
+
+
+@pytest.mark.parametrize("fault", list(BEFORE_TIKTOK_ACTS))
+def test_accounts_refresh_survives_faults(emu: TikTokEmulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                          airflow_db: Path, fault: str) -> None:
+    from airflow_provider_tiktok.operators.business import TikTokBusinessAccountMetricsOperator
+
+    conn_id = _connection(emu, monkeypatch, "accounts")
+    emu.advance_clock(86400 + 60)  # the connection's access token has expired: the task must refresh it
+    emu.faults.add("/tt_user/oauth2/refresh_token/", BEFORE_TIKTOK_ACTS[fault], on_call=1)
+    end = (dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=1)).isoformat()
+    result = TikTokBusinessAccountMetricsOperator(
+        task_id="b", tiktok_conn_id=conn_id, report_end_date=end, destination=(tmp_path / "b.jsonl").as_uri(),
+    ).execute({})
+    assert emu.count("/tt_user/oauth2/refresh_token/") == 2, "the fault was not hit or retried"
+    assert result["rows"] == 7 and len((tmp_path / "b.jsonl").read_text().splitlines()) == 7
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("fault", list(LOGIN_KIT_FAULTS))
+def test_login_kit_refresh_survives_faults(emu: TikTokEmulator, monkeypatch: pytest.MonkeyPatch,
+                                           airflow_db: Path, fault: str) -> None:
+    from airflow_provider_tiktok.hooks.tiktok import TikTokHook
+
+    conn_id = _connection(emu, monkeypatch, "login_kit")
+    emu.faults.add("/v2/oauth/token/", LOGIN_KIT_FAULTS[fault], on_call=1)
+    with TikTokHook(conn_id) as hook:
+        before = emu.login_kit_tokens["refresh_token"]
+        stored = hook.refresh_tokens()
+    assert emu.count("/v2/oauth/token/") == 2
+    assert stored.refresh_token and stored.refresh_token != before
+
+
+@pytest.mark.parametrize("fault", list(LOGIN_KIT_FAULTS))
+def test_login_kit_connection_test_survives_a_user_info_fault(emu: TikTokEmulator, monkeypatch: pytest.MonkeyPatch,
+                                                             fault: str) -> None:
+    from airflow_provider_tiktok.hooks.tiktok import TikTokHook
+
+    conn_id = _connection(emu, monkeypatch, "login_kit")
+    emu.faults.add("/v2/user/info/", LOGIN_KIT_FAULTS[fault], on_call=1)
+    ok, message = TikTokHook(conn_id).test_connection()
+    assert ok, message
+    assert emu.count("/v2/user/info/") == 2
