@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from airflow_provider_tiktok.api.core.errors import TikTokInvalidRequestError
 from airflow_provider_tiktok.api.marketing.status import RUNNING_STATUSES, ReportTaskState
 from airflow_provider_tiktok.compat import AirflowFailException
 from airflow_provider_tiktok.hooks.tiktok import TikTokHook
@@ -93,3 +94,29 @@ class ReportTaskMemo:
 def is_reusable(state: ReportTaskState) -> bool:
     """A remembered task worth reconnecting to: still running or already successful."""
     return state.status in RUNNING_STATUSES or state.status.is_success
+
+
+def resume_remembered(hook: TikTokHook, memo: ReportTaskMemo, logger: Any = log) -> dict[str, Any] | None:
+    """The TikTok task an earlier try remembered, when it can still deliver the report; else None.
+
+    Only TikTok's own answer that the task is unusable (40002: unknown or expired, kept 30 days; FAILED;
+    CANCELED) forgets it. Any other error (transport, TikTok server error, rate limit, credentials) is raised:
+    the try fails and the remembered id is kept for the next one.
+    """
+    info = memo.get()
+    if info is None:
+        return None
+    try:
+        state = hook.get_report_task_state(info["report_task_id"], info["advertiser_id"])
+    except TikTokInvalidRequestError as exc:
+        logger.warning("TikTok says the remembered report task %s is unusable (%s); creating a new one",
+                       info["report_task_id"], exc)
+        memo.clear()
+        return None
+    if not is_reusable(state):
+        logger.warning("Remembered %s; creating a new task", state.describe())
+        memo.clear()
+        return None
+    logger.info("Reconnecting to TikTok report task %s from an earlier try (%s)", info["report_task_id"],
+                state.status.value)
+    return info

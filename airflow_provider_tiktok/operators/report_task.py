@@ -17,17 +17,17 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from airflow_provider_tiktok.api.core.errors import TikTokInvalidRequestError
 from airflow_provider_tiktok.api.core.params import normalize_enum
 from airflow_provider_tiktok.api.marketing import reports
+from airflow_provider_tiktok.api.marketing.presets import apply_preset
 from airflow_provider_tiktok.compat import AirflowFailException, AirflowSensorTimeout, default_deferrable
 from airflow_provider_tiktok.operators._report_common import (
     DEFAULT_POLL_INTERVAL,
     DEFAULT_TIMEOUT,
     ReportTaskMemo,
     cancel_quietly,
-    is_reusable,
     raise_for_state,
+    resume_remembered,
 )
 from airflow_provider_tiktok.operators.base import (
     TikTokBaseOperator,
@@ -95,12 +95,19 @@ def _push_ids(context: Any, info: dict[str, Any]) -> None:
 
 
 class _ReportRequestOperator(TikTokBaseOperator):
-    """Holds the report request keywords (templated, checked at parse time)."""
+    """Holds the report request keywords (templated, checked at parse time).
 
-    def __init__(self, *, report_type: str, dimensions: Sequence[str], **kwargs: Any) -> None:
+    ``preset`` (:data:`~airflow_provider_tiktok.api.marketing.presets.PRESETS`) fills ``report_type``,
+    ``data_level``, ``dimensions`` and ``metrics``; each of them given explicitly wins.
+    """
+
+    def __init__(self, *, report_type: str | None = None, dimensions: Sequence[str] | None = None,
+                 preset: str | None = None, **kwargs: Any) -> None:
         params = {"report_type": report_type, "dimensions": dimensions, **split_request(kwargs)}
+        params.update(apply_preset(preset, params))
         check_static_request(params)
         super().__init__(**kwargs)
+        self.preset = preset
         self.request_params = params
 
     def build_request(self) -> reports.ReportTaskRequest:
@@ -113,6 +120,10 @@ class TikTokCreateReportTaskOperator(_ReportRequestOperator):
     Takes the request keywords (module docstring); ``enable_report_title_translation`` defaults to
     ``False`` so the CSV header holds field names.
 
+    Crash-safe like :class:`TikTokRunReportOperator`: the new task id is remembered in Airflow's task state
+    store (a Variable on 3.1 / 3.2) until the task instance succeeds, so a retry after a lost worker returns the
+    TikTok task created before instead of creating a second one (unless TikTok says it is unusable).
+
     Returns (XCom) ``{report_task_id, advertiser_id, advertiser_ids, start_date, end_date, report_type,
     output_format}`` and pushes keys ``report_task_id`` / ``advertiser_id``.
     """
@@ -121,10 +132,15 @@ class TikTokCreateReportTaskOperator(_ReportRequestOperator):
 
     def run(self, context: Any) -> dict[str, Any]:
         request = self.build_request()
-        info = describe(request, self.hook.create_report_task(request))
+        memo = ReportTaskMemo(context)
+        info = resume_remembered(self.hook, memo, self.log)
+        if info is None:
+            info = describe(request, self.hook.create_report_task(request))
+            memo.set(info)
+            self.log.info("Created TikTok report task %s for advertiser(s) %s (remembered in %s until this task "
+                          "succeeds)", info["report_task_id"], info["advertiser_ids"], memo.backend)
         _push_ids(context, info)
-        self.log.info("Created TikTok report task %s for advertiser(s) %s", info["report_task_id"],
-                      info["advertiser_ids"])
+        memo.clear()
         return info
 
 
@@ -193,7 +209,7 @@ class TikTokRunReportOperator(_ReportRequestOperator, TikTokWriteOperator):
         request = self.build_request()
         destination = self.resolved_destination()
         memo = ReportTaskMemo(context)
-        info = self._resume_remembered(memo)
+        info = resume_remembered(self.hook, memo, self.log)
         if info is None:
             info = describe(request, self.hook.create_report_task(request))
             info["deadline"] = time.time() + self.wait_timeout
@@ -233,26 +249,6 @@ class TikTokRunReportOperator(_ReportRequestOperator, TikTokWriteOperator):
             raise
         info = memo.get() or describe(self.build_request(), parsed.report_task_id)
         return self._download(memo, self.resolved_destination(), info)
-
-    def _resume_remembered(self, memo: ReportTaskMemo) -> dict[str, Any] | None:
-        """The remembered TikTok task of an earlier try, when it can still deliver the report."""
-        info = memo.get()
-        if info is None:
-            return None
-        try:
-            state = self.hook.get_report_task_state(info["report_task_id"], info["advertiser_id"])
-        except TikTokInvalidRequestError as exc:  # TikTok's answer: unknown or expired (kept 30 days)
-            self.log.warning("TikTok says the remembered report task %s is unusable (%s); creating a new one",
-                             info["report_task_id"], exc)
-            memo.clear()
-            return None
-        if not is_reusable(state):
-            self.log.warning("Remembered %s; creating a new task", state.describe())
-            memo.clear()
-            return None
-        self.log.info("Reconnecting to TikTok report task %s from an earlier try (%s)", info["report_task_id"],
-                      state.status.value)
-        return info
 
     def _after_failure(self, memo: ReportTaskMemo, task_id: Any, adv: Any, exc: BaseException) -> None:
         """Forget a TikTok task that cannot deliver any more (FAILED / CANCELED, or timed out and canceled)."""

@@ -29,6 +29,7 @@ from airflow_provider_tiktok.api import spec
 from airflow_provider_tiktok.api.core.errors import TikTokValidationError
 from airflow_provider_tiktok.api.core.prefetch import prefetch
 from airflow_provider_tiktok.api.marketing.integrated import SyncReportRequest
+from airflow_provider_tiktok.api.marketing.presets import apply_preset
 from airflow_provider_tiktok.api.marketing.typing_rows import RowShaper
 from airflow_provider_tiktok.api.marketing.windows import ReportWindow, check_lookback, check_timezone, resolve_window
 from airflow_provider_tiktok.compat import AirflowSkipException
@@ -72,6 +73,9 @@ class TikTokSyncReportOperator(TikTokBaseOperator):
 
     :param destination: file URI or ``ObjectStoragePath`` (templated), e.g.
         ``s3://bucket/tiktok/{advertiser_id}/{start_date}_{end_date}.{ext}``.
+    :param preset: a report preset (``ads_daily``, ``campaigns_hourly``, ``audience_country_daily``, ...:
+        :data:`~airflow_provider_tiktok.api.marketing.presets.PRESETS`, ``docs/operators.md``) that fills
+        ``report_type``, ``data_level``, ``dimensions`` and ``metrics``; each of them given here wins.
     :param dimensions: e.g. ``["campaign_id", "stat_time_day"]`` (list, JSON array or comma-separated).
     :param metrics: e.g. ``["spend", "impressions", "conversion"]``; TikTok's default when empty.
     :param advertiser_id: the ad account (templated; required except for ``report_type="BC"``).
@@ -106,10 +110,10 @@ class TikTokSyncReportOperator(TikTokBaseOperator):
         self,
         *,
         destination: Any,
-        dimensions: Any,
+        dimensions: Any = None,
         metrics: Any = None,
         advertiser_id: str | None = None,
-        report_type: str = "BASIC",
+        report_type: str | None = None,
         data_level: str | None = None,
         bc_id: str | None = None,
         report_start_date: Any = None,
@@ -129,6 +133,7 @@ class TikTokSyncReportOperator(TikTokBaseOperator):
         compression: str | None = None,
         typed_metrics: bool = True,
         destination_conn_id: str | None = None,
+        preset: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -139,11 +144,14 @@ class TikTokSyncReportOperator(TikTokBaseOperator):
         check_lookback(lookback_days)
         check_positive("page_size", page_size, integer=True, maximum=spec.PAGE_SIZE_MAX)
         self.destination = destination
-        self.dimensions = dimensions
-        self.metrics = metrics
+        self.preset = preset
+        chosen = apply_preset(preset, {"report_type": report_type, "data_level": data_level,
+                                       "dimensions": dimensions, "metrics": metrics})
+        self.dimensions = chosen.get("dimensions")
+        self.metrics = chosen.get("metrics")
         self.advertiser_id = advertiser_id
-        self.report_type = report_type
-        self.data_level = data_level
+        self.report_type = chosen.get("report_type") or "BASIC"
+        self.data_level = chosen.get("data_level")
         self.bc_id = bc_id
         self.report_start_date = report_start_date
         self.report_end_date = report_end_date

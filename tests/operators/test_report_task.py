@@ -219,3 +219,58 @@ def test_run_retry_keeps_the_remembered_task_when_tiktok_did_not_say_it_is_gone(
         op.execute(context(store))
     assert type(info.value).__name__ == error
     assert emu.count(CREATE) == 1 and store.get(ReportTaskMemo.KEY) == first
+
+
+def test_create_retry_after_a_lost_worker_returns_the_task_created_before(tiktok_connection, monkeypatch):
+    """The worker dies after TikTok answered the create: the retry must not create a second TikTok task."""
+    import airflow_provider_tiktok.operators.report_task as module
+
+    emu = tiktok_connection
+    store = InMemoryStateStore()
+    op = TikTokCreateReportTaskOperator(task_id="c", **request_kwargs(emu))
+
+    def worker_lost(*_args):
+        raise SystemExit("worker lost")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(module, "_push_ids", worker_lost)
+        with pytest.raises(SystemExit):
+            op.execute(context(store))
+    remembered = store.get(ReportTaskMemo.KEY)
+    assert remembered and emu.count(CREATE) == 1
+
+    info = TikTokCreateReportTaskOperator(task_id="c", **request_kwargs(emu)).execute(context(store))
+    assert info["report_task_id"] == remembered["report_task_id"] and emu.count(CREATE) == 1
+    assert store.get(ReportTaskMemo.KEY) is None  # forgotten once the task instance succeeded
+    TikTokCreateReportTaskOperator(task_id="c", **request_kwargs(emu)).execute(context(store))
+    assert emu.count(CREATE) == 2  # a later, successful-before run creates anew
+
+
+def test_create_retry_creates_anew_when_tiktok_says_the_remembered_task_is_gone(tiktok_connection):
+    emu = tiktok_connection
+    store = InMemoryStateStore()
+    store.set(ReportTaskMemo.KEY, {"report_task_id": "404404", "advertiser_id": emu.advertiser_ids[0]})
+    info = TikTokCreateReportTaskOperator(task_id="c", **request_kwargs(emu)).execute(context(store))
+    assert info["report_task_id"] != "404404" and emu.count(CREATE) == 1
+
+
+def test_presets_fill_the_request_and_explicit_arguments_win(tiktok_connection):
+    emu = tiktok_connection
+    kwargs = {"advertiser_id": emu.advertiser_ids[0], "report_start_date": "2024-05-01",
+              "report_end_date": "2024-05-01"}
+    info = TikTokCreateReportTaskOperator(task_id="p", preset="ads_daily", **kwargs).execute(context())
+    params = emu.task(info["report_task_id"])["params"]
+    assert params["data_level"] == "AUCTION_AD" and params["dimensions"] == ["ad_id", "stat_time_day"]
+    assert "spend" in params["metrics"] and "ad_name" in params["metrics"]
+    info = TikTokCreateReportTaskOperator(task_id="p2", preset="audience_country_daily", metrics=["spend"],
+                                          **kwargs).execute(context())
+    params = emu.task(info["report_task_id"])["params"]
+    assert params["report_type"] == "AUDIENCE" and "country_code" in params["dimensions"]
+    assert params["metrics"] == ["spend"]
+
+
+def test_unknown_preset_fails_at_parse_time_naming_the_closest(tiktok_emulator):
+    with pytest.raises(TikTokValidationError, match="did you mean 'ads_daily'"):
+        TikTokRunReportOperator(task_id="p", preset="ad_daily", destination="file:///tmp/x.csv",
+                                advertiser_id="1", report_start_date="2024-05-01", report_end_date="2024-05-01")
+    assert tiktok_emulator.requests == []
