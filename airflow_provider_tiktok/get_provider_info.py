@@ -35,6 +35,8 @@ def get_provider_info() -> dict[str, Any]:
                     f"{PACKAGE}.operators.sync_report",
                     f"{PACKAGE}.operators.advertisers",
                     f"{PACKAGE}.operators.business",
+                    f"{PACKAGE}.operators.business_content",
+                    f"{PACKAGE}.operators.entities",
                 ],
             }
         ],

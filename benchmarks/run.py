@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import BENCH_DIR, MIB, Figure, fmt, machine
 
-BENCHES = ("emulator", "download", "sync", "triggers", "import", "requests")
+BENCHES = ("emulator", "download", "sync", "triggers", "import", "requests", "entities")
 
 
 def run_bench(name: str, quick: bool, runs: int) -> list[Figure]:
@@ -45,6 +45,10 @@ def run_bench(name: str, quick: bool, runs: int) -> list[Figure]:
         import bench_triggers
 
         return bench_triggers.run(100 if quick else 1000, 5.0 if quick else 10.0, runs)
+    if name == "entities":
+        import bench_entities
+
+        return bench_entities.run(10_000 if quick else 100_000, runs)
     if name == "import":
         import bench_import
 

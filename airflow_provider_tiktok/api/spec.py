@@ -46,6 +46,16 @@ class Paths:
     TT_USER_REVOKE = "/tt_user/oauth2/revoke/"
     TT_USER_TOKEN_INFO = "/tt_user/token_info/get/"
     BUSINESS_GET = "/business/get/"
+    # Marketing API entities (see api/marketing/entities_catalog.py).
+    CAMPAIGN_GET = "/campaign/get/"
+    ADGROUP_GET = "/adgroup/get/"
+    AD_GET = "/ad/get/"
+    FILE_IMAGE_AD_SEARCH = "/file/image/ad/search/"
+    FILE_VIDEO_AD_SEARCH = "/file/video/ad/search/"
+    DMP_CUSTOM_AUDIENCE_LIST = "/dmp/custom_audience/list/"
+    PIXEL_LIST = "/pixel/list/"
+    BUSINESS_VIDEO_LIST = "/business/video/list/"
+    BUSINESS_COMMENT_LIST = "/business/comment/list/"
     # Login Kit paths are relative to the Login Kit host (no business prefix).
     LOGIN_KIT_TOKEN = "/v2/oauth/token/"
     LOGIN_KIT_REVOKE = "/v2/oauth/revoke/"
@@ -123,3 +133,41 @@ TASK_PROCESSING: Final = "PROCESSING"
 TASK_SUCCESS: Final = "SUCCESS"
 TASK_FAILED: Final = "FAILED"
 TASK_CANCELED: Final = "CANCELED"
+
+# --- Accounts API content: /business/video/list/ and /business/comment/list/ ----------------
+
+#: Videos per page of ``/business/video/list/`` (TikTok's default 10, maximum 20).
+VIDEO_LIST_DEFAULT_COUNT: Final = 10
+VIDEO_LIST_MAX_COUNT: Final = 20
+#: Comments per page of ``/business/comment/list/`` (default 20, 1..30); ``comment_ids`` holds at most 30.
+COMMENT_LIST_DEFAULT_COUNT: Final = 20
+COMMENT_LIST_MAX_COUNT: Final = 30
+COMMENT_IDS_MAX: Final = 30
+#: Replies TikTok nests under each top-level comment with ``include_replies=true``.
+COMMENT_REPLIES_INLINE_MAX: Final = 3
+COMMENT_STATUSES: Final = frozenset({"PUBLIC", "ALL"})
+COMMENT_SORT_FIELDS: Final = frozenset({"create_time", "likes", "replies"})
+COMMENT_SORT_ORDERS: Final = frozenset({"asc", "desc", "smart"})
+
+# --- Marketing API entities: /campaign/get/, /adgroup/get/, /ad/get/, assets, audiences, pixels --
+
+#: ``page_size`` maxima: 1000 for campaigns / ad groups / ads, 100 for image and video search and
+#: custom audiences, 20 for pixels; TikTok answers 40002 above them.
+ENTITY_PAGE_SIZE_MAX: Final = 1000
+ASSET_PAGE_SIZE_MAX: Final = 100
+AUDIENCE_PAGE_SIZE_MAX: Final = 100
+PIXEL_PAGE_SIZE_MAX: Final = 20
+#: ``/advertiser/info/`` takes at most this many ``advertiser_ids`` per call.
+ADVERTISER_INFO_MAX_IDS: Final = 100
+#: Id lists inside ``filtering`` (``campaign_ids``, ``ad_ids``, ``video_ids``, ...) hold at most 100 ids.
+FILTER_IDS_MAX: Final = 100
+#: ``filtering.primary_status`` of campaigns, ad groups and ads; TikTok's default ``STATUS_NOT_DELETE`` hides
+#: deleted entities, ``STATUS_ALL`` (or ``STATUS_DELETE``) shows them.
+STATUS_NOT_DELETE: Final = "STATUS_NOT_DELETE"
+STATUS_ALL: Final = "STATUS_ALL"
+STATUS_DELETE: Final = "STATUS_DELETE"
+PRIMARY_STATUSES: Final = frozenset(
+    {STATUS_ALL, STATUS_NOT_DELETE, STATUS_DELETE, "STATUS_DELIVERY_OK", "STATUS_DISABLE", "STATUS_NOT_DELIVERY"}
+)
+#: ``modify_time`` / ``modified_after`` format (UTC).
+ENTITY_TIME_FORMAT: Final = "%Y-%m-%d %H:%M:%S"

@@ -25,6 +25,7 @@ from airflow_provider_tiktok.api.core.retry import RetryPolicy, Timeouts
 from airflow_provider_tiktok.connection import CONN_FIELDS, UI_FIELD_BEHAVIOUR
 from airflow_provider_tiktok.hooks.accounts import TikTokAccountsHookMixin
 from airflow_provider_tiktok.hooks.base import TikTokBaseHook
+from airflow_provider_tiktok.hooks.entities import TikTokEntitiesHookMixin
 from airflow_provider_tiktok.hooks.marketing import TikTokMarketingHookMixin
 from airflow_provider_tiktok.hooks.oauth import TikTokOAuthHookMixin
 
@@ -37,7 +38,8 @@ def _when(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, tz=timezone.utc).isoformat(timespec="seconds")
 
 
-class TikTokHook(TikTokMarketingHookMixin, TikTokAccountsHookMixin, TikTokOAuthHookMixin, TikTokBaseHook):
+class TikTokHook(TikTokEntitiesHookMixin, TikTokMarketingHookMixin, TikTokAccountsHookMixin, TikTokOAuthHookMixin,
+                 TikTokBaseHook):
     """Interact with TikTok's APIs through an Airflow connection of type ``tiktok``.
 
     :param tiktok_conn_id: the connection id (default ``tiktok_default``).

@@ -16,6 +16,26 @@ from __future__ import annotations
 from typing import Any
 
 
+class InMemoryTokenStore:
+    """Where refreshed Accounts API / Login Kit tokens are kept (``hooks.tokens.VariableBackend``), in a dict.
+
+    For tests that are not about persisting tokens: ``TikTokHook(...).token_store = InMemoryTokenStore()``, or
+    the pytest plugin's ``tiktok_memory_token_store`` fixture for every hook of a test. Outside a task the
+    default store is Airflow's CLI (a few seconds per read).
+    """
+
+    confirms_writes = True
+
+    def __init__(self) -> None:
+        self.data: dict[str, str] = {}
+
+    def get(self, key: str) -> str | None:
+        return self.data.get(key)
+
+    def set(self, key: str, value: str) -> None:
+        self.data[key] = value
+
+
 class InMemoryStateStore:
     """Airflow 3.3's per-task ``task_state_store``: keeps values across tries when reused."""
 

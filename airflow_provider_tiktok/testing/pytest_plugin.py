@@ -1,4 +1,5 @@
-"""pytest fixtures for the TikTok emulator: ``tiktok_emulator``, ``tiktok_emulator_factory``, ``tiktok_connection``.
+"""pytest fixtures for the TikTok emulator: ``tiktok_emulator``, ``tiktok_emulator_factory``, ``tiktok_connection``,
+``tiktok_memory_token_store``.
 
 Opt-in (the provider registers no plugin in every pytest session): ``pytest -p
 airflow_provider_tiktok.testing.pytest_plugin``, or in your top-level ``conftest.py``::
@@ -58,3 +59,18 @@ def tiktok_connection(tiktok_emulator: TikTokEmulator, monkeypatch: pytest.Monke
     for key, value in tiktok_emulator.connection_env("tiktok_default").items():
         monkeypatch.setenv(key, value)
     return tiktok_emulator
+
+
+@pytest.fixture
+def tiktok_memory_token_store(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Every ``TikTokHook`` of the test keeps refreshed tokens in one in-memory store (yielded), not in Airflow.
+
+    Outside a task the default store is Airflow's CLI, a few seconds per read: use this where a test is about
+    something other than where tokens persist.
+    """
+    from airflow_provider_tiktok.hooks.oauth import TikTokOAuthHookMixin
+    from airflow_provider_tiktok.testing.context import InMemoryTokenStore
+
+    store = InMemoryTokenStore()
+    monkeypatch.setattr(TikTokOAuthHookMixin, "token_store", store)
+    return store

@@ -11,9 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import multiprocessing
-import os
-import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -29,6 +26,7 @@ from airflow_provider_tiktok.api.core.budget import RateBudget
 from airflow_provider_tiktok.api.core.budget_redis import RateStoreUnavailableError, RedisRateBudget
 from airflow_provider_tiktok.api.core.errors import TikTokValidationError
 from airflow_provider_tiktok.testing import TikTokEmulator
+from tests.system.cluster import RedisServer
 
 EMULATOR_QPS = 20
 #: The budget is set under TikTok's limit: on a busy 2-core test machine a request can reach the emulator's
@@ -36,32 +34,6 @@ EMULATOR_QPS = 20
 BUDGET_QPS = 16.0
 PROCESSES = 3
 DRAW_SECONDS = 5.0
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _redis_server_binary() -> str:
-    found = shutil.which("redis-server")
-    if found:
-        return found
-    apt = shutil.which("apt-get")
-    if apt is None or os.geteuid() != 0:
-        pytest.skip("redis-server is missing and cannot be installed here (needs apt-get as root): "
-                    "apt-get install -y redis-server")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    update = subprocess.run([apt, "update"], env=env, capture_output=True, text=True, timeout=600)
-    install = subprocess.run([apt, "install", "-y", "--no-install-recommends", "redis-server"], env=env,
-                             capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL)
-    found = shutil.which("redis-server")
-    if install.returncode == 0 and found:
-        return found
-    if "Failed to fetch" in update.stderr or "Could not resolve" in update.stderr:
-        pytest.skip(f"apt mirror unreachable, cannot install redis-server: {update.stderr.strip()[-300:]}")
-    pytest.fail(f"apt-get install redis-server failed ({install.returncode}): {install.stderr.strip()[-1000:]}")
 
 
 def _ensure_redis_library() -> None:
@@ -82,33 +54,11 @@ def redis_library() -> None:
 
 @pytest.fixture(scope="module")
 def redis_url(redis_library: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    binary = _redis_server_binary()
-    port = _free_port()
-    workdir = tmp_path_factory.mktemp("redis")
-    proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(workdir)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
-                    sock.sendall(b"PING\r\n")
-                    if sock.recv(16).startswith(b"+PONG"):
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"redis-server did not start on port {port} (exit {proc.poll()})")
-            time.sleep(0.1)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield server.url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        server.stop()
 
 
 # -- construction and errors ----------------------------------------------------------------------------------

@@ -97,12 +97,32 @@ def business(template: dict[str, Any] | None = None, **kw: Any) -> Build:
     return go
 
 
+def business_content(template: dict[str, Any] | None = None, **kw: Any) -> Build:
+    from airflow_provider_tiktok.operators.business_content import TikTokBusinessContentToStorageOperator
+
+    def go(tmp: Path) -> Any:
+        args = {"destination": (tmp / "c.jsonl").as_uri(), **kw, **{k: "{{ params.x }}" for k in template or {}}}
+        return rendered(TikTokBusinessContentToStorageOperator(task_id="business_content", **args),
+                        **(template or {}))
+    return go
+
+
 def advertisers(template: dict[str, Any] | None = None, **kw: Any) -> Build:
     from airflow_provider_tiktok.operators.advertisers import TikTokListAdvertisersOperator
 
     def go(tmp: Path) -> Any:
         args = {**kw, **{k: "{{ params.x }}" for k in template or {}}}
         return rendered(TikTokListAdvertisersOperator(task_id="advertisers", **args), **(template or {}))
+    return go
+
+
+def entities(template: dict[str, Any] | None = None, **kw: Any) -> Build:
+    from airflow_provider_tiktok.operators.entities import TikTokEntitiesToStorageOperator
+
+    def go(tmp: Path) -> Any:
+        args = {"destination": (tmp / "e.jsonl").as_uri(), "advertiser_id": ADV, **kw,
+                **{k: "{{ params.x }}" for k in template or {}}}
+        return rendered(TikTokEntitiesToStorageOperator(task_id="entities", **args), **(template or {}))
     return go
 
 
@@ -195,9 +215,27 @@ CASES: dict[str, tuple[Callable[[Path], Any], str]] = {
     "business-bad-compression": (business(compression="bz2"), "compression"),
     "business-templated-date": (business(template={"report_end_date": "yesterday"}), "report_end_date"),
     "business-marketing-connection": (business(business_id="x"), "'accounts' connection"),
+    "business-videos-unknown-field": (business_content(content="videos", fields=["item_id", "view_count"]),
+                                      "did you mean 'video_views'"),
+    "business-videos-max-count-too-big": (business_content(content="videos", max_count=50), "max_count"),
+    "business-comments-bad-sort-order": (business_content(content="comments", sort_order="descending"),
+                                         "sort_order"),
+    "business-comments-templated-video-ids": (business_content(content="comments", template={"video_ids": "7x"}),
+                                              "video_ids"),
+    "business-content-unknown-kind": (business_content(content="posts"), "content"),
+    "business-videos-marketing-connection": (business_content(content="videos", business_id="x"),
+                                             "'accounts' connection"),
     "advertisers-bad-return-as": (advertisers(return_as="names"), "return_as"),
     "advertisers-bad-allow-list": (advertisers(allow_list="abc"), "allow_list"),
     "advertisers-templated-allow-list": (advertisers(template={"allow_list": "1,x"}), "allow_list"),
+    "entities-unknown-entity": (entities(entity="adz"), "did you mean 'ads'"),
+    "entities-misspelled-field": (entities(entity="campaigns", fields=["campaign_nme"]), "mean 'campaign_name'"),
+    "entities-unknown-filtering-key": (entities(filtering={"campaign_id": ["1"]}), "did you mean 'campaign_ids'"),
+    "entities-page-size-over-max": (entities(entity="pixels", page_size=50), "from 1 to 20"),
+    "entities-deleted-without-status": (entities(entity="videos", include_deleted=True), "include_deleted"),
+    "entities-updated-since-no-modify-time": (entities(entity="pixels", updated_since="2024-01-01"), "modify_time"),
+    "entities-templated-filtering-typo": (entities(template={"filtering": '{"ad_idz": ["1"]}'}), "ad_ids"),
+    "entities-templated-bad-advertiser": (entities(template={"advertiser_id": "acme"}), "advertiser_id"),
 }
 
 

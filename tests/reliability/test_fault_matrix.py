@@ -16,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from airflow_provider_tiktok.hooks.oauth import TikTokOAuthHookMixin
 from airflow_provider_tiktok.testing import Fault, TikTokEmulator
+from airflow_provider_tiktok.testing.context import InMemoryTokenStore
 from tests.reliability.conftest import STALL_SECONDS, leftovers, run_async_flow, run_sync_flow, task_context
 
 EXPIRED = b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Request has expired' \
@@ -39,6 +41,17 @@ ENDPOINTS = {
     "sync-page-2": ("sync", "/report/integrated/get/", 2, None),
     "advertisers-list": ("advertisers", "/oauth2/advertiser/get/", 1, None),
     "business-get": ("business", "/business/get/", 1, None),
+    "business-video-list-page-2": ("business-videos", "/business/video/list/", 2, None),
+    "business-comment-list-call-2": ("business-comments", "/business/comment/list/", 2, None),
+    # Entity lists: (flow "entities", path, call, entity); ads page through 3 pages of 3.
+    "entities-campaigns": ("entities", "/campaign/get/", 1, "campaigns"),
+    "entities-adgroups": ("entities", "/adgroup/get/", 1, "adgroups"),
+    "entities-ads-page-1": ("entities", "/ad/get/", 1, "ads"),
+    "entities-ads-page-2": ("entities", "/ad/get/", 2, "ads"),
+    "entities-images": ("entities", "/file/image/ad/search/", 1, "images"),
+    "entities-videos": ("entities", "/file/video/ad/search/", 1, "videos"),
+    "entities-custom-audiences": ("entities", "/dmp/custom_audience/list/", 1, "custom_audiences"),
+    "entities-pixels": ("entities", "/pixel/list/", 1, "pixels"),
 }
 ENVELOPE_CODES = {"40100", "40133", "50000", "50002", "51010"}
 CASES = [(e, f) for e in ENDPOINTS for f in TRANSIENT if not (e == "async-file-url" and f in ENVELOPE_CODES)]
@@ -65,9 +78,38 @@ def run_business_flow(emu: TikTokEmulator, folder: Path) -> bytes:
     conn["extra"]["business_id"] = emu.config.accounts_open_id
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps(conn))
+        patch.setattr(TikTokOAuthHookMixin, "token_store", InMemoryTokenStore())  # not about token persistence
         TikTokBusinessAccountMetricsOperator(task_id="business", tiktok_conn_id=conn_id,
                                              destination=(folder / "b.jsonl").as_uri()).execute(task_context())
     return (folder / "b.jsonl").read_bytes()
+
+
+def run_entities_flow(folder: Path, entity: str) -> bytes:
+    from airflow_provider_tiktok.operators.entities import TikTokEntitiesToStorageOperator
+
+    dest = folder / f"{entity}.jsonl"
+    TikTokEntitiesToStorageOperator(task_id="entities", entity=entity, advertiser_id="7100000000000000001",
+                                    page_size=3 if entity == "ads" else None, include_deleted=entity == "ads",
+                                    destination=dest.as_uri()).execute(task_context())
+    return dest.read_bytes()
+
+
+def run_business_content_flow(emu: TikTokEmulator, folder: Path, kind: str) -> bytes:
+    """Videos (3 cursor pages) or the comments of two videos (several pages, replies included) as JSONL."""
+    from airflow_provider_tiktok.operators.business_content import TikTokBusinessContentToStorageOperator
+
+    conn_id = f"tiktok_content_{uuid.uuid4().hex[:8]}"
+    conn = emu.connection_dict(conn_id, "accounts")
+    conn["extra"]["business_id"] = emu.config.accounts_open_id
+    extra = {"video_ids": ["7400000000000000001", "7400000000000000002"], "include_replies": True} \
+        if kind == "comments" else {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(f"AIRFLOW_CONN_{conn_id.upper()}", json.dumps(conn))
+        patch.setattr(TikTokOAuthHookMixin, "token_store", InMemoryTokenStore())
+        TikTokBusinessContentToStorageOperator(task_id=f"business_{kind}", tiktok_conn_id=conn_id, content=kind,
+                                               destination=(folder / "c.jsonl").as_uri(), **extra
+                                               ).execute(task_context())
+    return (folder / "c.jsonl").read_bytes()
 
 
 def _run(emu: TikTokEmulator, folder: Path, flow: str, output_format: str | None) -> bytes:
@@ -77,6 +119,10 @@ def _run(emu: TikTokEmulator, folder: Path, flow: str, output_format: str | None
         return run_advertisers_flow(folder)
     if flow == "business":
         return run_business_flow(emu, folder)
+    if flow in ("business-videos", "business-comments"):
+        return run_business_content_flow(emu, folder, flow.split("-")[1])
+    if flow == "entities":
+        return run_entities_flow(folder, output_format or "ads")
     return run_sync_flow(emu, folder)
 
 

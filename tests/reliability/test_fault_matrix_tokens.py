@@ -35,7 +35,7 @@ def _connection(emu: TikTokEmulator, monkeypatch: pytest.MonkeyPatch, family: st
 
 @pytest.mark.parametrize("fault", list(BEFORE_TIKTOK_ACTS))
 def test_accounts_refresh_survives_faults(emu: TikTokEmulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                          airflow_db: Path, fault: str) -> None:
+                                          tiktok_memory_token_store: object, fault: str) -> None:
     from airflow_provider_tiktok.operators.business import TikTokBusinessAccountMetricsOperator
 
     conn_id = _connection(emu, monkeypatch, "accounts")
@@ -52,7 +52,7 @@ def test_accounts_refresh_survives_faults(emu: TikTokEmulator, monkeypatch: pyte
 
 @pytest.mark.parametrize("fault", list(LOGIN_KIT_FAULTS))
 def test_login_kit_refresh_survives_faults(emu: TikTokEmulator, monkeypatch: pytest.MonkeyPatch,
-                                           airflow_db: Path, fault: str) -> None:
+                                           tiktok_memory_token_store: object, fault: str) -> None:
     from airflow_provider_tiktok.hooks.tiktok import TikTokHook
 
     conn_id = _connection(emu, monkeypatch, "login_kit")
@@ -66,7 +66,7 @@ def test_login_kit_refresh_survives_faults(emu: TikTokEmulator, monkeypatch: pyt
 
 @pytest.mark.parametrize("fault", list(LOGIN_KIT_FAULTS))
 def test_login_kit_connection_test_survives_a_user_info_fault(emu: TikTokEmulator, monkeypatch: pytest.MonkeyPatch,
-                                                             fault: str) -> None:
+                                                             tiktok_memory_token_store: object, fault: str) -> None:
     from airflow_provider_tiktok.hooks.tiktok import TikTokHook
 
     conn_id = _connection(emu, monkeypatch, "login_kit")

@@ -42,8 +42,9 @@ def test_emulator_imports_only_itself_the_spec_and_the_stdlib():
                 top = name.split(".")[0]
                 assert top in sys.stdlib_module_names or name.startswith(
                     ("airflow_provider_tiktok.testing.emulator", "airflow_provider_tiktok.api.spec",
-                     # the metric catalog: stdlib + api.spec only (tests/api/test_catalog.py checks it)
-                     "airflow_provider_tiktok.api.marketing.catalog")
+                     # the metric and entity catalogs: stdlib + api.spec only (tests/api/test_catalog.py)
+                     "airflow_provider_tiktok.api.marketing.catalog",
+                     "airflow_provider_tiktok.api.marketing.entities_catalog")
                 ) or name in ("airflow_provider_tiktok.api", "airflow_provider_tiktok.api.marketing"), \
                     f"{path.name} imports {name}"
                 assert not name.startswith(HELPERS), f"{path.name} imports {name}"

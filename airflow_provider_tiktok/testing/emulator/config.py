@@ -61,6 +61,8 @@ class EmulatorConfig:
     bc_id: str = "7200000000000000001"
     #: Ads per advertiser (int, or dict advertiser_id -> int); adgroups = ceil(ads/2), campaigns = ceil(ads/4).
     ads_per_advertiser: int | dict[str, int] = 8
+    #: Deleted campaigns, ad groups and ads per advertiser (after the live ones; hidden unless filtered for).
+    deleted_entities: int = 1
 
     # Async report tasks.
     queuing_seconds: float = 0.2

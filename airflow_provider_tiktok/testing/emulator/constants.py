@@ -129,7 +129,8 @@ def code_message(code: int) -> str:
 
 # --- Default scopes of the pre-issued tokens -------------------------------------
 DEFAULT_ACCOUNTS_SCOPE: Final = (
-    "user.info.basic,user.info.username,user.info.stats,user.info.profile,user.account.type,user.insights,video.list"
+    "user.info.basic,user.info.username,user.info.stats,user.info.profile,user.account.type,user.insights,video.list,"
+    "video.insights,comment.list"
 )
 DEFAULT_LOGIN_KIT_SCOPE: Final = "user.info.basic,video.list"
 #: Scope IDs returned by /oauth2/access_token/ (4 = Reporting).

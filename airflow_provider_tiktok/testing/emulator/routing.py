@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from airflow_provider_tiktok.api import spec
-from airflow_provider_tiktok.testing.emulator.handlers import accounts, loginkit, marketing, reports
+from airflow_provider_tiktok.testing.emulator.handlers import (
+    accounts,
+    accounts_content,
+    entities,
+    loginkit,
+    marketing,
+    reports,
+)
 from airflow_provider_tiktok.testing.emulator.interface import Route
 
 LOGIN_KIT_PATHS = ("/v2/oauth/token/", "/v2/oauth/revoke/", "/v2/user/info/")
@@ -52,7 +59,8 @@ class RouteTable:
 def route_table() -> RouteTable:
     """The routes of every handler module, read when called (so a benchmark may patch ``ROUTES`` first)."""
     return RouteTable(
-        business={**marketing.ROUTES, **reports.ROUTES, **accounts.ROUTES},
+        business={**marketing.ROUTES, **reports.ROUTES, **accounts.ROUTES, **accounts_content.ROUTES,
+                  **entities.ROUTES},
         oauth=dict(loginkit.OAUTH_ROUTES),
         pages=dict(loginkit.PAGE_ROUTES),
         file=reports.FILE_ROUTE,
