@@ -16,17 +16,15 @@ destination only when the whole list was read and its rows added up to TikTok's 
 
 from __future__ import annotations
 
-import string
 from collections.abc import Sequence
 from typing import Any
-
-from airflow.sdk import ObjectStoragePath
 
 from airflow_provider_tiktok.api.core.errors import TikTokValidationError
 from airflow_provider_tiktok.api.core.prefetch import prefetch
 from airflow_provider_tiktok.api.marketing.entities import EntityRequest, EntityStats, csv_row, resolve_entity
 from airflow_provider_tiktok.operators.base import TikTokWriteOperator, holds_template, is_templated
 from airflow_provider_tiktok.operators.results import write_result
+from airflow_provider_tiktok.utils.placeholders import fill_placeholders
 from airflow_provider_tiktok.utils.storage import (
     CsvSink,
     JsonLinesSink,
@@ -43,18 +41,7 @@ _PARSE_TIME_ID = "1"
 
 def render_entity_destination(destination: Any, values: dict[str, str]) -> Any:
     """Fill ``{advertiser_id}``, ``{entity}`` and ``{ext}`` of a destination; other names are an error."""
-    text = str(destination)
-    if "{" not in text:
-        return destination
-    try:
-        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-    except ValueError as exc:
-        raise TikTokValidationError(f"destination {text!r} has unbalanced braces: {exc}") from None
-    unknown = sorted(names - PLACEHOLDERS)
-    if unknown:
-        raise TikTokValidationError(f"destination placeholders {unknown} are unknown; use {sorted(PLACEHOLDERS)}")
-    rendered = text.format(**values)
-    return ObjectStoragePath(rendered) if isinstance(destination, ObjectStoragePath) else rendered
+    return fill_placeholders(destination, values, PLACEHOLDERS)
 
 
 class TikTokEntitiesToStorageOperator(TikTokWriteOperator):
