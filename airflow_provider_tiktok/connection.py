@@ -50,19 +50,20 @@ CONN_FIELDS: dict[str, dict[str, Any]] = {
     "access_token": _field(
         "Access token",
         "Marketing API long-term token, or the current access token of the Accounts API / "
-        "Login Kit (refreshed automatically). `airflow-tiktok auth login` obtains it.",
+        "Login Kit (refreshed automatically). The command airflow-tiktok auth login obtains it.",
         type=["string", "null"], format="password"),
     "refresh_token": _field(
-        "Refresh token",
-        "Accounts API / Login Kit only: used to renew the access token every 24 h.",
+        "Refresh token (Accounts API / Login Kit)",
+        "Accounts API and Login Kit only (leave empty for the Marketing API): renews the access token "
+        "every 24 h.",
         type=["string", "null"], format="password"),
     "advertiser_ids": _field(
         "Advertiser IDs",
-        "Optional default advertiser ids, comma-separated (operators may override).",
+        "Marketing API only: optional default advertiser ids, comma-separated (operators may override).",
         type=["string", "null"], pattern=r"^\s*(\d+\s*(,\s*\d+\s*)*)?$"),
     "business_id": _field(
-        "Business ID (open_id)",
-        "Accounts API only: the TikTok account's open_id returned at authorization.",
+        "Business ID (Accounts API)",
+        "Accounts API only (leave empty otherwise): the TikTok account's open_id returned at authorization.",
         type=["string", "null"]),
     "environment": _field(
         "Environment",

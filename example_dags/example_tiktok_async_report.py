@@ -5,15 +5,16 @@
 - The ``advertiser_report`` task group is mapped over them: it creates a TikTok report task for yesterday
   (the run's data interval), waits for it with a **deferrable** sensor (the worker slot is freed while the
   triggerer polls TikTok), then streams the CSV to object storage.
-- ``summarize`` reads every file back and reports rows and total spend.
+- ``summarize`` streams every file back (one row in memory at a time) and reports rows and total spend.
 
 Configuration (environment variables, all optional):
 
 - ``TIKTOK_CONN_ID`` (default ``tiktok_default``): a Marketing API ``tiktok`` connection.
 - ``TIKTOK_OUTPUT_BASE`` (default ``file:///tmp/tiktok-example-output``): any ``ObjectStoragePath`` root,
   e.g. ``s3://my-bucket/tiktok`` (set ``TIKTOK_OUTPUT_CONN_ID`` for its connection).
-- ``TIKTOK_POOL`` (default ``tiktok_api``): the pool that caps concurrent TikTok calls; size it to the
-  app's QPS tier (``airflow pools set tiktok_api 4 "TikTok API"``).
+- ``TIKTOK_POOL``: the pool that caps concurrent TikTok calls; size it to the app's QPS tier
+  (``airflow pools set tiktok_api 4 "TikTok API"``, then ``TIKTOK_POOL=tiktok_api``). Unset: Airflow's
+  ``default_pool`` (the DAG runs anywhere) and every task warns in its log.
 - ``TIKTOK_POLL_SECONDS`` (default 60): how often the triggerer checks the report task.
 """
 
@@ -40,7 +41,9 @@ except ImportError:  # Airflow 3.1
 TIKTOK_CONN_ID = os.environ.get("TIKTOK_CONN_ID", "tiktok_default")
 OUTPUT_BASE = os.environ.get("TIKTOK_OUTPUT_BASE", "file:///tmp/tiktok-example-output").rstrip("/")
 OUTPUT_CONN_ID = os.environ.get("TIKTOK_OUTPUT_CONN_ID") or None
-POOL = os.environ.get("TIKTOK_POOL", "tiktok_api")
+#: The pool capping concurrent TikTok calls: ``TIKTOK_POOL`` when set (create the pool first, see the
+#: README); otherwise Airflow's ``default_pool``, which every Airflow has, and each task warns in its log.
+POOL = os.environ.get("TIKTOK_POOL") or "default_pool"
 #: The report day: the data interval's first day; runs triggered without a logical date (Airflow 3 API/CLI
 #: default) have no data interval, so they report the day before they were triggered.
 DAY = ("(data_interval_start if data_interval_start is defined and data_interval_start "
@@ -58,6 +61,15 @@ DESTINATION = (
     ".csv"
 )
 
+
+def warn_without_pool(context: Any) -> None:
+    """``on_execute_callback``: say in the task log that no TikTok pool caps the API calls."""
+    if POOL == "default_pool":
+        context["task"].log.warning(
+            "TikTok calls run in default_pool (TIKTOK_POOL is not set): nothing caps them at the app's QPS. "
+            "For production: airflow pools set tiktok_api 4 'TikTok API calls' and TIKTOK_POOL=tiktok_api.")
+
+
 with DAG(
     dag_id="example_tiktok_async_report",
     description="TikTok async report per advertiser, waiting in the triggerer, to object storage",
@@ -66,7 +78,8 @@ with DAG(
     schedule=CronDataIntervalTimetable("0 6 * * *", timezone="UTC"),
     catchup=False,
     max_active_runs=1,
-    default_args={"retries": 2, "retry_delay": timedelta(minutes=5), "pool": POOL},
+    default_args={"retries": 2, "retry_delay": timedelta(minutes=5), "pool": POOL,
+                  "on_execute_callback": warn_without_pool},
     tags=["tiktok", "example"],
 ) as dag:
     advertisers = TikTokListAdvertisersOperator(
@@ -109,22 +122,25 @@ with DAG(
         create >> wait >> download
         return download.output
 
-    @task(pool="default_pool")
+    @task(pool="default_pool", on_execute_callback=None)
     def summarize(downloads: list[dict[str, Any]]) -> dict[str, Any]:
-        """Read each downloaded CSV back (``uri`` of the download result): row count and total spend per advertiser."""
+        """Stream each downloaded CSV back (``uri`` of the download result): rows and total spend per advertiser."""
         if isinstance(downloads, dict):  # a single advertiser may arrive unwrapped
             downloads = [downloads]
         files, total_rows, total_spend = [], 0, 0.0
         for result in downloads:
             path = ObjectStoragePath(result["uri"], conn_id=OUTPUT_CONN_ID)
-            with path.open("rb") as raw:
-                rows = list(csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8")))
-            spend = sum(float(row["spend"]) for row in rows if row.get("spend") not in (None, "", "-"))
-            print(f"advertiser {result['advertiser_id']} (TikTok task {result['report_task_id']}): {len(rows)} rows, "
+            rows, spend = 0, 0.0
+            with path.open("rb") as raw:  # streamed: one row in memory, whatever the file's size
+                for row in csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8", newline="")):
+                    rows += 1
+                    if row.get("spend") not in (None, "", "-"):
+                        spend += float(row["spend"])
+            print(f"advertiser {result['advertiser_id']} (TikTok task {result['report_task_id']}): {rows} rows, "
                   f"spend {spend:.2f} -> {path}")
             files.append({"advertiser_id": result["advertiser_id"], "report_task_id": result["report_task_id"],
-                          "uri": str(path), "rows": len(rows), "spend": round(spend, 2)})
-            total_rows += len(rows)
+                          "uri": str(path), "rows": rows, "spend": round(spend, 2)})
+            total_rows += rows
             total_spend += spend
         return {"outputs": [f["uri"] for f in files], "rows": total_rows, "spend": round(total_spend, 2),
                 "files": files}

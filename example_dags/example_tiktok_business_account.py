@@ -14,13 +14,15 @@ Configuration (environment variables, all optional):
 - ``TIKTOK_ACCOUNTS_CONN_ID`` (default ``tiktok_accounts``): an Accounts API ``tiktok`` connection
   (API family ``accounts``, Business ID = the account's ``open_id``).
 - ``TIKTOK_OUTPUT_BASE`` (default ``file:///tmp/tiktok-example-output``), ``TIKTOK_OUTPUT_CONN_ID``.
-- ``TIKTOK_POOL`` (default ``tiktok_api``).
+- ``TIKTOK_POOL`` (unset: ``default_pool``, with a warning in the task log; production:
+  ``airflow pools set tiktok_api 4 "TikTok API"``).
 """
 
 from __future__ import annotations
 
 import os
 from datetime import datetime, timedelta
+from typing import Any
 
 from airflow.sdk import DAG
 
@@ -29,10 +31,21 @@ from airflow_provider_tiktok.operators.business import TikTokBusinessAccountMetr
 TIKTOK_ACCOUNTS_CONN_ID = os.environ.get("TIKTOK_ACCOUNTS_CONN_ID", "tiktok_accounts")
 OUTPUT_BASE = os.environ.get("TIKTOK_OUTPUT_BASE", "file:///tmp/tiktok-example-output").rstrip("/")
 OUTPUT_CONN_ID = os.environ.get("TIKTOK_OUTPUT_CONN_ID") or None
-POOL = os.environ.get("TIKTOK_POOL", "tiktok_api")
+#: The pool capping concurrent TikTok calls: ``TIKTOK_POOL`` when set (create the pool first, see the
+#: README); otherwise Airflow's ``default_pool``, which every Airflow has, and each task warns in its log.
+POOL = os.environ.get("TIKTOK_POOL") or "default_pool"
 #: Days are relative to when the run was due (``run_after`` exists for scheduled and manual runs alike).
 LAST_DAY = "{{ (dag_run.run_after - macros.timedelta(days=1)) | ds }}"
 FIRST_DAY = "{{ (dag_run.run_after - macros.timedelta(days=7)) | ds }}"
+
+
+def warn_without_pool(context: Any) -> None:
+    """``on_execute_callback``: say in the task log that no TikTok pool caps the API calls."""
+    if POOL == "default_pool":
+        context["task"].log.warning(
+            "TikTok calls run in default_pool (TIKTOK_POOL is not set): nothing caps them at the app's QPS. "
+            "For production: airflow pools set tiktok_api 4 'TikTok API calls' and TIKTOK_POOL=tiktok_api.")
+
 
 with DAG(
     dag_id="example_tiktok_business_account",
@@ -42,7 +55,8 @@ with DAG(
     schedule="0 7 * * *",
     catchup=False,
     max_active_runs=1,
-    default_args={"retries": 2, "retry_delay": timedelta(minutes=5), "pool": POOL},
+    default_args={"retries": 2, "retry_delay": timedelta(minutes=5), "pool": POOL,
+                  "on_execute_callback": warn_without_pool},
     tags=["tiktok", "example", "accounts-api"],
 ) as dag:
     TikTokBusinessAccountMetricsOperator(

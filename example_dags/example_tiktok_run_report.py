@@ -9,21 +9,27 @@ keeps attributing conversions for days, so recent days are re-pulled). The file 
 run's data interval, so reruns and backfills overwrite the same file: the DAG is catchup-safe. Up to 5
 advertisers share one TikTok report task.
 
+The task declares the Asset ``tiktok_campaign_daily_report`` (``emit_asset``): each successful run
+records an Asset event whose ``extra`` names the file it wrote, and ``example_tiktok_asset_consumer`` is
+scheduled on that Asset (data-aware scheduling: it runs when a new report has landed, not at a set time).
+
 Configuration (environment variables, all optional):
 
 - ``TIKTOK_CONN_ID`` (default ``tiktok_default``): a Marketing API ``tiktok`` connection.
 - ``TIKTOK_ADVERTISER_IDS``: comma-separated ids (at most 5); default: the connection's "Advertiser IDs".
 - ``TIKTOK_OUTPUT_BASE`` (default ``file:///tmp/tiktok-example-output``), ``TIKTOK_OUTPUT_CONN_ID``.
-- ``TIKTOK_LOOKBACK_DAYS`` (default 7), ``TIKTOK_POOL`` (default ``tiktok_api``),
-  ``TIKTOK_POLL_SECONDS`` (default 60).
+- ``TIKTOK_LOOKBACK_DAYS`` (default 7), ``TIKTOK_POLL_SECONDS`` (default 60).
+- ``TIKTOK_POOL`` (unset: ``default_pool``, with a warning in the task log; production:
+  ``airflow pools set tiktok_api 4 "TikTok API"``).
 """
 
 from __future__ import annotations
 
 import os
 from datetime import datetime, timedelta
+from typing import Any
 
-from airflow.sdk import DAG
+from airflow.sdk import DAG, Asset
 
 from airflow_provider_tiktok.operators.report_task import TikTokRunReportOperator
 
@@ -35,7 +41,9 @@ except ImportError:  # Airflow 3.1
 TIKTOK_CONN_ID = os.environ.get("TIKTOK_CONN_ID", "tiktok_default")
 OUTPUT_BASE = os.environ.get("TIKTOK_OUTPUT_BASE", "file:///tmp/tiktok-example-output").rstrip("/")
 OUTPUT_CONN_ID = os.environ.get("TIKTOK_OUTPUT_CONN_ID") or None
-POOL = os.environ.get("TIKTOK_POOL", "tiktok_api")
+#: The pool capping concurrent TikTok calls: ``TIKTOK_POOL`` when set (create the pool first, see the
+#: README); otherwise Airflow's ``default_pool``, which every Airflow has, and each task warns in its log.
+POOL = os.environ.get("TIKTOK_POOL") or "default_pool"
 #: The report day: the data interval's first day; runs triggered without a logical date (Airflow 3 API/CLI
 #: default) have no data interval, so they report the day before they were triggered.
 DAY = ("(data_interval_start if data_interval_start is defined and data_interval_start "
@@ -43,8 +51,19 @@ DAY = ("(data_interval_start if data_interval_start is defined and data_interval
 REPORT_DAY = "{{ " + DAY + " | ds }}"
 POLL_SECONDS = float(os.environ.get("TIKTOK_POLL_SECONDS", "60"))
 LOOKBACK_DAYS = int(os.environ.get("TIKTOK_LOOKBACK_DAYS", "7"))
+#: The data set every run adds to (one file per day under this prefix); the consumer DAG is scheduled on it.
+REPORT_ASSET = Asset(name="tiktok_campaign_daily_report", uri=OUTPUT_BASE + "/run_report")
 ADVERTISER_IDS = os.environ.get("TIKTOK_ADVERTISER_IDS") or (
     "{{ conn['" + TIKTOK_CONN_ID + "'].extra_dejson.advertiser_ids }}")
+
+
+def warn_without_pool(context: Any) -> None:
+    """``on_execute_callback``: say in the task log that no TikTok pool caps the API calls."""
+    if POOL == "default_pool":
+        context["task"].log.warning(
+            "TikTok calls run in default_pool (TIKTOK_POOL is not set): nothing caps them at the app's QPS. "
+            "For production: airflow pools set tiktok_api 4 'TikTok API calls' and TIKTOK_POOL=tiktok_api.")
+
 
 with DAG(
     dag_id="example_tiktok_run_report",
@@ -70,9 +89,11 @@ with DAG(
         destination=OUTPUT_BASE + "/run_report/date=" + REPORT_DAY + "/campaigns.csv.gz",
         destination_conn_id=OUTPUT_CONN_ID,
         compression="gzip",
+        emit_asset=REPORT_ASSET,
         deferrable=True,
         poll_interval=POLL_SECONDS,
         wait_timeout=timedelta(hours=6).total_seconds(),
         pool=POOL,
+        on_execute_callback=warn_without_pool,
         execution_timeout=timedelta(hours=7),
     )

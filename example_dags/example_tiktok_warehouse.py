@@ -41,6 +41,8 @@ except ImportError:  # Airflow 3.1
 TIKTOK_CONN_ID = os.environ.get("TIKTOK_CONN_ID", "tiktok_default")
 OUTPUT_BASE = os.environ.get("TIKTOK_OUTPUT_BASE", "file:///tmp/tiktok-example-output").rstrip("/") + "/warehouse"
 OUTPUT_CONN_ID = os.environ.get("TIKTOK_OUTPUT_CONN_ID") or None
+#: The pool capping concurrent TikTok calls: ``TIKTOK_POOL`` when set (create the pool first, see the
+#: README); otherwise Airflow's ``default_pool``, which every Airflow has, and each task warns in its log.
 POOL = os.environ.get("TIKTOK_POOL") or "default_pool"
 LOOKBACK_DAYS = int(os.environ.get("TIKTOK_LOOKBACK_DAYS", "6"))
 ADVERTISER_ALLOW_LIST = os.environ.get("TIKTOK_ADVERTISER_IDS") or None
@@ -50,6 +52,14 @@ DIMENSIONS = {
     "adgroups": ["adgroup_id", "campaign_id", "adgroup_name", "operation_status"],
     "ads": ["ad_id", "adgroup_id", "campaign_id", "ad_name", "operation_status"],
 }
+
+
+def warn_without_pool(context: Any) -> None:
+    """``on_execute_callback``: say in the task log that no TikTok pool caps the API calls."""
+    if POOL == "default_pool":
+        context["task"].log.warning(
+            "TikTok calls run in default_pool (TIKTOK_POOL is not set): nothing caps them at the app's QPS. "
+            "For production: airflow pools set tiktok_api 4 'TikTok API calls' and TIKTOK_POOL=tiktok_api.")
 
 
 def _lines(uri: str) -> Any:
@@ -69,7 +79,8 @@ with DAG(
     schedule=CronDataIntervalTimetable("30 1 * * *", timezone="UTC"),
     catchup=False,
     max_active_runs=1,
-    default_args={"retries": 2, "retry_delay": timedelta(minutes=5), "pool": POOL},
+    default_args={"retries": 2, "retry_delay": timedelta(minutes=5), "pool": POOL,
+                  "on_execute_callback": warn_without_pool},
     tags=["tiktok", "example"],
 ) as dag:
     advertisers = TikTokListAdvertisersOperator(
@@ -100,7 +111,7 @@ with DAG(
         map_index_template="{{ task.advertiser_id }}",
     ).expand(advertiser_id=advertisers.output)
 
-    @task(pool="default_pool")
+    @task(pool="default_pool", on_execute_callback=None)
     def spend_by_campaign(campaigns: list[dict[str, Any]], ads: list[dict[str, Any]],
                           fact_results: list[dict[str, Any]]) -> dict[str, Any]:
         """Join facts to ads to campaigns on ids and print spend per campaign name (streaming every file)."""

@@ -68,3 +68,14 @@ def test_require_lists_missing_fields():
 )
 def test_parse_advertiser_ids(value, expected):
     assert parse_advertiser_ids(value) == expected
+
+
+def test_form_texts_are_plain_and_family_fields_say_their_family():
+    """The UI shows descriptions as plain text (no Markdown), and fields of one API family say which."""
+    from airflow_provider_tiktok.connection import CONN_FIELDS
+
+    for name, definition in CONN_FIELDS.items():
+        assert "`" not in definition["label"] + definition["description"], name
+    assert "Accounts API / Login Kit" in CONN_FIELDS["refresh_token"]["label"]
+    assert "Accounts API" in CONN_FIELDS["business_id"]["label"]
+    assert CONN_FIELDS["advertiser_ids"]["description"].startswith("Marketing API only")

@@ -25,6 +25,7 @@ from airflow_provider_tiktok.api.core.errors import PERMANENT_ERRORS, TikTokErro
 from airflow_provider_tiktok.compat import AirflowFailException
 from airflow_provider_tiktok.connection import DEFAULT_CONN_ID
 from airflow_provider_tiktok.hooks.tiktok import TikTokHook
+from airflow_provider_tiktok.operators.lineage import TikTokLineageMixin
 from airflow_provider_tiktok.utils.storage import check_compression, resolve_destination
 
 T = TypeVar("T")
@@ -74,16 +75,29 @@ def fail_for(exc: TikTokError, subject: str) -> BaseException:
     return exc
 
 
-def outlet_assets(destination: Any, destination_conn_id: str | None, emit_asset: bool) -> list[Any]:
-    """``[Asset(uri)]`` for a static destination when ``emit_asset``; checks the destination at parse time."""
-    if is_templated(destination):
-        return []
-    resolved = resolve_destination(destination, conn_id=destination_conn_id)
-    if not emit_asset:
+def outlet_assets(destination: Any, destination_conn_id: str | None, emit_asset: Any) -> list[Any]:
+    """The outlet Assets ``emit_asset`` asks for; checks a static destination at parse time.
+
+    ``emit_asset``: ``False`` (none), ``True`` (``Asset(<destination>)``, for a static destination), or an
+    ``Asset`` / URI string naming the data set when the destination is templated (e.g. one file per day).
+    """
+    templated = is_templated(destination)
+    resolved = None if templated else resolve_destination(destination, conn_id=destination_conn_id)
+    if emit_asset is None or emit_asset is False:
         return []
     from airflow.sdk import Asset
 
-    return [Asset(str(resolved))]
+    if emit_asset is True:
+        if templated:
+            raise TikTokValidationError(
+                f"emit_asset=True needs a static destination, got the template {destination!r}; pass "
+                "emit_asset=Asset('<scheme>://<bucket>/<prefix>') (or a URI string) to name the data set instead")
+        return [Asset(str(resolved))]
+    if isinstance(emit_asset, str) and emit_asset.strip():
+        return [Asset(emit_asset.strip())]
+    if isinstance(emit_asset, Asset):
+        return [emit_asset]
+    raise TikTokValidationError(f"emit_asset must be True, False, an Asset or a URI string, got {emit_asset!r}")
 
 
 class TikTokHookMixin:
@@ -149,25 +163,36 @@ class TikTokBaseOperator(TikTokHookMixin, BaseOperator):
         raise NotImplementedError(f"{type(self).__name__} does not defer")
 
 
-class TikTokWriteOperator(TikTokBaseOperator):
+class TikTokWriteOperator(TikTokLineageMixin, TikTokBaseOperator):
     """Base of the operators that write one file: ``destination`` (templated), ``destination_conn_id``,
-    ``compression`` (``None`` or ``"gzip"``) and ``emit_asset`` (declare a static destination as an
-    outlet ``Asset``), all checked at DAG parse time. Their results follow
-    :mod:`airflow_provider_tiktok.operators.results`.
+    ``compression`` (``None`` or ``"gzip"``) and ``emit_asset`` (see :func:`outlet_assets`), all checked at
+    DAG parse time. Their results follow :mod:`airflow_provider_tiktok.operators.results`.
+
+    Lineage comes for free (:mod:`airflow_provider_tiktok.operators.lineage`): each run's result names the
+    OpenLineage output, and :meth:`lineage_inputs` (override it in a new operator) the TikTok input; the
+    ``emit_asset`` Asset events carry the result's ``uri``, ``rows`` and dates in their ``extra``.
     """
 
     def __init__(self, *, destination: Any, destination_conn_id: str | None = None, compression: str | None = None,
-                 emit_asset: bool = False, **kwargs: Any) -> None:
+                 emit_asset: Any = False, **kwargs: Any) -> None:
         check_compression(compression)
         assets = outlet_assets(destination, destination_conn_id, emit_asset)
         if assets:
-            kwargs.setdefault("outlets", assets)
+            given = kwargs.get("outlets") or []
+            kwargs["outlets"] = [*(given if isinstance(given, (list, tuple)) else [given]), *assets]
         super().__init__(**kwargs)
         self.destination, self.destination_conn_id, self.compression = destination, destination_conn_id, compression
+        self._tiktok_assets = assets
 
     def resolved_destination(self) -> Any:
         """The rendered destination as an ``ObjectStoragePath``."""
         return resolve_destination(self.destination, conn_id=self.destination_conn_id)
+
+    def execute(self, context: Any) -> Any:
+        return self.remember_result(context, super().execute(context))
+
+    def execute_complete(self, context: Any, event: dict[str, Any] | None = None) -> Any:
+        return self.remember_result(context, super().execute_complete(context, event))
 
 
 __all__ = [

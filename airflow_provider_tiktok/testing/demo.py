@@ -5,7 +5,8 @@
 1. starts the emulator on loopback (a thread of this process);
 2. points ``tiktok_default`` (Marketing API) and ``tiktok_accounts`` (Accounts API) at it through
    ``AIRFLOW_CONN_*`` environment variables — no TikTok account, no secrets;
-3. creates a throw-away ``AIRFLOW_HOME`` with SQLite, migrates it and creates the ``tiktok_api`` pool;
+3. creates a throw-away ``AIRFLOW_HOME`` with SQLite, migrates it and creates the ``tiktok_api`` and
+   ``tiktok_token_refresh`` pools (the DAGs use them through ``TIKTOK_POOL`` / ``TIKTOK_REFRESH_POOL``);
 4. runs each ``example_*.py`` with ``airflow dags test`` (deferred sensors run their trigger inline), two
    at a time, each in a copy of that home;
 5. prints one line per DAG — state, where its files landed, rows — and exits 1 if any DAG failed.
@@ -33,8 +34,9 @@ from typing import Any
 from airflow_provider_tiktok.testing.dagrun import DagRunResult, airflow_command, airflow_env, run_dag
 from airflow_provider_tiktok.testing.emulator import TikTokEmulator
 
-#: Pools the example DAGs use; the demo's emulator has no QPS limit, a real app's tier sets the size.
-POOLS = {"tiktok_api": 4}
+#: Pools the demo creates and points the example DAGs at (``TIKTOK_POOL`` / ``TIKTOK_REFRESH_POOL``), as
+#: production should; the emulator has no QPS limit, a real app's tier sets the size.
+POOLS = {"tiktok_api": 4, "tiktok_token_refresh": 1}
 MARKER = ".tiktok-demo-output"
 
 
@@ -67,7 +69,7 @@ def prepare_home(home: Path, env: dict[str, str]) -> None:
     full = airflow_env(home / "none.py", home, env)
     subprocess.run([airflow_command(), "db", "migrate"], env=full, check=True, capture_output=True)  # noqa: S603
     for name, slots in POOLS.items():
-        cmd = [airflow_command(), "pools", "set", name, str(slots), "TikTok API calls (size to the app's QPS tier)"]
+        cmd = [airflow_command(), "pools", "set", name, str(slots), f"TikTok example pool {name}"]
         subprocess.run(cmd, env=full, check=True, capture_output=True)  # noqa: S603
 
 
@@ -150,6 +152,8 @@ def run_demo(dags_folder: Path, output: Path, *, timeout: float = 240.0, paralle
             "TIKTOK_OUTPUT_BASE": f"file://{output}",
             "TIKTOK_POLL_SECONDS": "2",
             "TIKTOK_LOOKBACK_DAYS": "2",
+            "TIKTOK_POOL": "tiktok_api",
+            "TIKTOK_REFRESH_POOL": "tiktok_token_refresh",
         }
         template = Path(tmp) / "template"
         prepare_home(template, env)

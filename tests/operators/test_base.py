@@ -41,7 +41,8 @@ def _accounts(monkeypatch: pytest.MonkeyPatch, emu: Any) -> None:
     monkeypatch.setenv("AIRFLOW_CONN_TIKTOK_ACCOUNTS", json.dumps(conn))
 
 
-def test_every_writing_operator_returns_the_same_result_keys(tiktok_connection, monkeypatch, tmp_path, airflow_db):
+def test_every_writing_operator_returns_the_same_result_keys(tiktok_connection, monkeypatch, tmp_path,
+                                                           tiktok_memory_token_store):
     emu = tiktok_connection
     emu.config.queuing_seconds = emu.config.processing_seconds = 0
     _accounts(monkeypatch, emu)
@@ -158,3 +159,59 @@ def test_hook_is_cached_per_execute_and_closed_after(tiktok_connection, monkeypa
     monkeypatch.setattr(TikTokListAdvertisersOperator, "run", run)
     op.execute(task_context())
     assert closed == [True] and "hook" not in op.__dict__
+
+
+def test_emit_asset_on_every_writing_operator(tmp_path):
+    """``emit_asset``: True for a static destination, an Asset / URI naming a templated one, else a clear error."""
+    from airflow.sdk import Asset
+
+    daily = f"file://{tmp_path}/{{{{ ds }}}}.jsonl"
+    static = TikTokBusinessAccountMetricsOperator(task_id="a", destination=f"file://{tmp_path}/b.jsonl",
+                                                  emit_asset=True)
+    assert [a.uri for a in static.outlets] == [f"file://{tmp_path}/b.jsonl"]
+    named = TikTokRunReportOperator(task_id="b", destination=daily, emit_asset=Asset(name="r", uri="s3://b/r"),
+                                    advertiser_id="1", **{k: v for k, v in _request_static().items()})
+    assert [(a.name, a.uri) for a in named.outlets] == [("r", "s3://b/r")]
+    as_string = TikTokDownloadReportOperator(task_id="c", report_task_id="1", advertiser_id="1", destination=daily,
+                                             emit_asset="s3://bucket/tiktok/daily", outlets=[Asset("s3://x/y")])
+    assert [a.uri for a in as_string.outlets] == ["s3://x/y", "s3://bucket/tiktok/daily"]  # user outlets kept
+    with pytest.raises(TikTokValidationError, match=r"emit_asset=True needs a static destination.*emit_asset=Asset"):
+        TikTokDownloadReportOperator(task_id="d", report_task_id="1", advertiser_id="1", destination=daily,
+                                     emit_asset=True)
+    with pytest.raises(TikTokValidationError, match="emit_asset must be"):
+        TikTokDownloadReportOperator(task_id="e", report_task_id="1", advertiser_id="1", destination=daily,
+                                     emit_asset=3)
+    assert TikTokDownloadReportOperator(task_id="f", report_task_id="1", advertiser_id="1",
+                                        destination=daily).outlets == []
+
+
+def _request_static() -> dict[str, Any]:
+    return {"report_type": "BASIC", "dimensions": ["campaign_id"], "data_level": "AUCTION_CAMPAIGN",
+            "report_start_date": "2024-05-01", "report_end_date": "2024-05-01"}
+
+
+def test_asset_events_carry_the_written_file(tiktok_connection, create_report_task, tmp_path):
+    """The outlet Asset event's ``extra`` says which file the run wrote (a downstream DAG reads it)."""
+    from airflow.sdk import Asset
+
+    class Event:
+        def __init__(self) -> None:
+            self.extra: dict[str, Any] = {}
+
+    class Events(dict):
+        """Keyed like Airflow's outlet event accessors: by the asset's name and URI (3.1's Asset is unhashable)."""
+
+        def __getitem__(self, asset: Any) -> Event:
+            return self.setdefault((asset.name, asset.uri), Event())
+
+    asset = Asset(name="daily", uri="s3://bucket/daily")
+    op = TikTokDownloadReportOperator(task_id="dl", report_task_id=create_report_task(tiktok_connection),
+                                      advertiser_id=tiktok_connection.advertiser_ids[0],
+                                      destination=f"file://{tmp_path}/d.csv", emit_asset=asset)
+    events = Events()
+    result = op.execute(task_context(outlet_events=events))
+    extra = events[asset].extra
+    assert extra["uri"] == result["uri"] == f"file://{tmp_path}/d.csv" and extra["rows"] == result["rows"] > 0
+    assert set(extra) <= {"uri", "rows", "format", "compression", "start_date", "end_date", "report_task_id",
+                          "advertiser_id"}
+    json.dumps(extra)  # Asset event extras must be JSON

@@ -52,6 +52,7 @@ def test_async_example_defers_to_the_triggerer(airflow_stack_factory: Any, tmp_p
             "TIKTOK_OUTPUT_BASE": f"file://{output}",
             "TIKTOK_POLL_SECONDS": "1",
             "TIKTOK_ADVERTISER_IDS": advertiser,
+            "TIKTOK_POOL": "tiktok_api",  # production setup: a pool sized to the app's QPS tier
             "AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE": "False",  # only our manual run, no scheduled one
         })
         stack.migrate()
