@@ -81,7 +81,8 @@ def outlet_assets(destination: Any, destination_conn_id: str | None, emit_asset:
     ``emit_asset``: ``False`` (none), ``True`` (``Asset(<destination>)``, for a static destination), or an
     ``Asset`` / URI string naming the data set when the destination is templated (e.g. one file per day).
     """
-    templated = is_templated(destination)
+    # A Jinja template, or {placeholder}s filled per advertiser / window / entity: one data set, many files.
+    templated = is_templated(destination) or "{" in str(destination)
     resolved = None if templated else resolve_destination(destination, conn_id=destination_conn_id)
     if emit_asset is None or emit_asset is False:
         return []

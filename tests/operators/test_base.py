@@ -183,6 +183,14 @@ def test_emit_asset_on_every_writing_operator(tmp_path):
                                      emit_asset=3)
     assert TikTokDownloadReportOperator(task_id="f", report_task_id="1", advertiser_id="1",
                                         destination=daily).outlets == []
+    from airflow_provider_tiktok.operators.entities import TikTokEntitiesToStorageOperator
+
+    per_advertiser = f"file://{tmp_path}/{{entity}}/{{advertiser_id}}.{{ext}}"  # placeholders: many files
+    with pytest.raises(TikTokValidationError, match="emit_asset=True needs a static destination"):
+        TikTokEntitiesToStorageOperator(task_id="g", advertiser_id="1", destination=per_advertiser, emit_asset=True)
+    entities = TikTokEntitiesToStorageOperator(task_id="h", advertiser_id="1", destination=per_advertiser,
+                                               emit_asset="s3://bucket/tiktok/ads")
+    assert [a.uri for a in entities.outlets] == ["s3://bucket/tiktok/ads"]
 
 
 def _request_static() -> dict[str, Any]:
