@@ -74,6 +74,16 @@ CONN_FIELDS: dict[str, dict[str, Any]] = {
         "Leave empty for TikTok. Set to the emulator (airflow_provider_tiktok.testing) or a "
         "proxy root, e.g. http://127.0.0.1:8780.",
         type=["string", "null"], format="url"),
+    "max_qps": _field(
+        "Max QPS",
+        "Requests per second this app may send to one endpoint (TikTok's tier: 10 Basic, 20 Advanced, "
+        "30 Premium, 50 Ultimate). Empty: 10. /report/task/create/ stays at 2.",
+        type=["number", "null"], exclusiveMinimum=0),
+    "rate_limit_url": _field(
+        "Rate limit URL",
+        "Optional redis:// URL of a budget shared by every worker of the cluster. Empty: each task "
+        "process keeps its own budget.",
+        type=["string", "null"]),
 }
 
 UI_FIELD_BEHAVIOUR: dict[str, Any] = {

@@ -88,11 +88,12 @@ def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def run_child(args: Sequence[str], *, env: Mapping[str, str] | None = None, timeout: float = 900) -> dict[str, Any]:
+def run_child(args: Sequence[str], *, env: Mapping[str, str] | None = None, timeout: float = 900,
+              python: str = PY) -> dict[str, Any]:
     """Run ``python <args>``; return the child's BENCH-RESULT plus its wall time and max RSS."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.run([PY, *args], env=dict(env or child_env()), capture_output=True, text=True,
+    proc = subprocess.run([python, *args], env=dict(env or child_env()), capture_output=True, text=True,
                           timeout=timeout, cwd=REPO)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -167,8 +168,11 @@ class EmulatorProcess:
     def advertiser_ids(self) -> list[str]:
         return list(self.info["advertiser_ids"])
 
-    def conn_env(self) -> dict[str, str]:
-        return {"AIRFLOW_CONN_TIKTOK_DEFAULT": json.dumps(self.info["connection"])}
+    def conn_env(self, **extra: Any) -> dict[str, str]:
+        """``AIRFLOW_CONN_TIKTOK_DEFAULT`` for the emulator, with ``extra`` added to the connection's extras."""
+        conn = json.loads(json.dumps(self.info["connection"]))
+        conn["extra"].update(extra)
+        return {"AIRFLOW_CONN_TIKTOK_DEFAULT": json.dumps(conn)}
 
     def counters(self) -> dict[str, int]:
         import requests

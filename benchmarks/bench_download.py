@@ -2,7 +2,7 @@
 
 Parent: starts the emulator (report size ``--size``), creates one async report task and waits for it, warms
 the emulator's body cache with one untimed ``curl``, then alternates ``curl -o`` and a child process that runs
-the download operator's code path (``operators.report_download.download_report``: hook → client.stream →
+the download operator's code path (``operators.report_download.download_result``: hook → client.stream →
 CsvRowCounter → atomic_write to ObjectStoragePath). Child: reports the download's wall time and the peak RSS
 growth of its own process during the download.
 """
@@ -102,13 +102,14 @@ def child(task_id: str, advertiser_id: str, destination: str) -> None:
     from airflow.sdk import ObjectStoragePath
 
     from airflow_provider_tiktok.hooks.tiktok import TikTokHook
-    from airflow_provider_tiktok.operators.report_download import download_report
+    from airflow_provider_tiktok.operators.report_download import download_result
 
     hook = TikTokHook()
     hook.get_conn()
     dest = ObjectStoragePath(destination)
     probe = MemoryProbe().start()
-    result: dict[str, Any] = download_report(hook, task_id=task_id, advertiser_id=advertiser_id, destination=dest)
+    result: dict[str, Any] = download_result(hook, report_task_id=task_id, advertiser_id=advertiser_id,
+                                             destination=dest, compression=None)
     emit({**probe.stop(), "rows": result["rows"], "bytes": result["bytes"]})
 
 

@@ -4,17 +4,26 @@ The TikTok operations themselves are methods of :class:`~airflow_provider_tiktok
 (mixed in from ``hooks/marketing.py``, ``hooks/accounts.py`` and ``hooks/oauth.py``); this class gives
 them the connection (:attr:`config`), one pooled sync client (:meth:`get_conn`), one async client for
 triggers (:meth:`aget_client`, async connection lookup) and :meth:`call` / :meth:`acall`.
+
+Both clients draw from one rate budget (:meth:`rate_budget`) before every request: the connection extra
+``rate_limit_url`` selects the cluster-wide ``RedisRateBudget``; otherwise every hook of the process shares
+one :class:`~airflow_provider_tiktok.api.core.budget.LocalRateBudget` per (base URL, app id), at the
+connection's ``max_qps`` (default: TikTok's Basic tier, 10 requests per second per endpoint, 2 for
+``/report/task/create/``). See ``docs/rate-limits.md``.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import threading
 from functools import cached_property
 from typing import Any, TypeVar
 
 from airflow.sdk import BaseHook
 
 from airflow_provider_tiktok.api.core.async_client import AsyncTikTokClient
+from airflow_provider_tiktok.api.core.budget import LocalRateBudget, RateBudget, default_qps
 from airflow_provider_tiktok.api.core.call import ApiCall
 from airflow_provider_tiktok.api.core.client import TikTokClient
 from airflow_provider_tiktok.api.core.errors import TikTokValidationError
@@ -30,6 +39,60 @@ _FAMILY_LOGIN = {
     "accounts": "airflow-tiktok auth login --family accounts",
     "login_kit": "airflow-tiktok auth login --family login_kit",
 }
+
+
+#: The rate budgets of this process, shared by every hook: one per (base URL or environment, app id[, URL]).
+_BUDGETS: dict[tuple[str, ...], RateBudget] = {}
+_BUDGETS_LOCK = threading.Lock()
+
+
+def rate_settings(conn_id: str, extra: dict[str, Any]) -> tuple[float | None, str | None]:
+    """The extras ``max_qps`` (a positive number) and ``rate_limit_url`` (a string), checked."""
+    where = f"Connection {conn_id!r}"
+    max_qps = extra.get("max_qps")
+    if max_qps in (None, ""):
+        max_qps = None
+    else:
+        try:
+            max_qps = float(max_qps) if not isinstance(max_qps, bool) else math.nan
+        except (TypeError, ValueError):
+            max_qps = math.nan
+        if not math.isfinite(max_qps) or max_qps <= 0:
+            raise TikTokValidationError(
+                f"{where}: field 'Max QPS' (extra max_qps) must be a positive number of requests per second "
+                f"(your app's tier: 10 Basic, 20 Advanced, 30 Premium, 50 Ultimate), got {extra.get('max_qps')!r}")
+    url = extra.get("rate_limit_url")
+    if url in (None, ""):
+        url = None
+    elif not isinstance(url, str) or "://" not in url:
+        raise TikTokValidationError(
+            f"{where}: field 'Rate limit URL' (extra rate_limit_url) must be a URL such as redis://host:6379/0, "
+            "or empty for the per-process budget")
+    return max_qps, url
+
+
+def process_budget(config: TikTokConnectionConfig, max_qps: float | None, rate_limit_url: str | None) -> RateBudget:
+    """The budget of ``config``'s app in this process (created once, then shared by every hook)."""
+    qps = default_qps(max_qps)
+    where = config.base_url or config.environment
+    key = (where, config.app_id or "", rate_limit_url or "")
+    with _BUDGETS_LOCK:
+        budget = _BUDGETS.get(key)
+        if budget is None:
+            if rate_limit_url:
+                try:
+                    from airflow_provider_tiktok.api.core.budget_redis import RedisRateBudget
+                except ImportError as exc:
+                    raise TikTokValidationError(
+                        f"Connection {config.conn_id!r}: field 'Rate limit URL' (extra rate_limit_url) needs the "
+                        f"cluster-wide budget airflow_provider_tiktok.api.core.budget_redis, which cannot be "
+                        f"imported ({exc}); install its dependency or leave the field empty for the per-process "
+                        "budget") from None
+                budget = RedisRateBudget(rate_limit_url, qps, namespace=config.app_id or "")
+            else:
+                budget = LocalRateBudget(qps)
+            _BUDGETS[key] = budget
+    return budget
 
 
 def _extra_dict(conn: Any) -> dict[str, Any]:
@@ -69,6 +132,7 @@ class TikTokBaseHook(BaseHook):
         self.retry = retry
         self._client: TikTokClient | None = None
         self._aclient: AsyncTikTokClient | None = None
+        self._rate_settings: tuple[float | None, str | None] = (None, None)
 
     # -- connection -----------------------------------------------------------------------------
 
@@ -91,7 +155,10 @@ class TikTokBaseHook(BaseHook):
             raise TikTokValidationError(
                 f"Connection {self.tiktok_conn_id!r} has type {conn.conn_type!r}; TikTokHook needs type "
                 f"{CONN_TYPE!r}")
-        return TikTokConnectionConfig.from_fields(self.tiktok_conn_id, conn.login, conn.password, _extra_dict(conn))
+        extra = _extra_dict(conn)
+        config = TikTokConnectionConfig.from_fields(self.tiktok_conn_id, conn.login, conn.password, extra)
+        self._rate_settings = rate_settings(self.tiktok_conn_id, extra)
+        return config
 
     @staticmethod
     def check_family(config: TikTokConnectionConfig, family: str, what: str) -> None:
@@ -120,7 +187,13 @@ class TikTokBaseHook(BaseHook):
             timeouts=self.timeouts,
             retry=self.retry,
             on_token_expired=manager.on_token_expired if manager is not None else None,
+            budget=self.rate_budget(config),
         )
+
+    def rate_budget(self, config: TikTokConnectionConfig | None = None) -> RateBudget:
+        """The rate budget every request of this hook draws from (shared by the whole process)."""
+        config = config or self.config
+        return process_budget(config, *self._rate_settings)
 
     def get_conn(self) -> TikTokClient:
         """The sync client (one pooled session per hook, closed by :meth:`close`)."""

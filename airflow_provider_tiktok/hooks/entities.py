@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from airflow_provider_tiktok.api import spec
-from airflow_provider_tiktok.api.core.pager import iter_numbered_pages
+from airflow_provider_tiktok.api.core.concurrent_pager import DEFAULT_MAX_CONCURRENCY, fetch_numbered_pages
 from airflow_provider_tiktok.api.marketing import advertisers
 from airflow_provider_tiktok.api.marketing.entities import (
     EntityRequest,
@@ -33,16 +33,20 @@ else:
 class TikTokEntitiesHookMixin(_Base):
     """Campaigns, ad groups, ads, creatives, custom audiences, pixels and advertiser details."""
 
-    def iter_entity_pages(self, request: EntityRequest,
-                          stats: EntityStats | None = None) -> Iterator[list[dict[str, Any]]]:
-        """The output rows of ``request``, one list per TikTok page (``updated_since`` applied)."""
+    def iter_entity_pages(self, request: EntityRequest, stats: EntityStats | None = None, *,
+                          max_concurrency: int = DEFAULT_MAX_CONCURRENCY) -> Iterator[list[dict[str, Any]]]:
+        """The output rows of ``request``, one list per TikTok page in page order (``updated_since`` applied).
+
+        Up to ``max_concurrency`` pages are requested at a time (each drawing from the connection's rate
+        budget); the rows come out exactly as a one-page-at-a-time read yields them.
+        """
         stats = stats if stats is not None else EntityStats()
         if not request.entity_spec.paged:
             yield from self._advertiser_pages(request, stats)
             return
         label = f"{request.entity} of advertiser {request.advertiser_id}"
-        pages = iter_numbered_pages(lambda number: self._marketing_call(entity_page(request, number)),
-                                    label=label, path=request.entity_spec.path)
+        pages = fetch_numbered_pages(lambda number: self._marketing_call(entity_page(request, number)),
+                                     label=label, path=request.entity_spec.path, max_concurrency=max_concurrency)
         for page in pages:
             stats.pages += 1
             stats.received += len(page.items)
@@ -50,9 +54,10 @@ class TikTokEntitiesHookMixin(_Base):
             stats.kept += len(rows)
             yield rows
 
-    def iter_entities(self, request: EntityRequest, stats: EntityStats | None = None) -> Iterator[dict[str, Any]]:
+    def iter_entities(self, request: EntityRequest, stats: EntityStats | None = None, *,
+                      max_concurrency: int = DEFAULT_MAX_CONCURRENCY) -> Iterator[dict[str, Any]]:
         """The output rows of ``request`` one by one (see :meth:`iter_entity_pages`)."""
-        for rows in self.iter_entity_pages(request, stats):
+        for rows in self.iter_entity_pages(request, stats, max_concurrency=max_concurrency):
             yield from rows
 
     def _advertiser_pages(self, request: EntityRequest, stats: EntityStats) -> Iterator[list[dict[str, Any]]]:

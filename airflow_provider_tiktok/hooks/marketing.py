@@ -166,11 +166,17 @@ class TikTokMarketingHookMixin(_Base):
 
     def sync_report_reader(self, request: integrated.SyncReportRequest, *, allow_chunking: bool = True,
                            split_on_too_large: bool = True,
-                           on_warning: Callable[[str], None] | None = None) -> integrated.SyncReportReader:
-        """A page reader of ``GET /report/integrated/get/`` (``reader.iter_pages(window)``, ``reader.stats``)."""
+                           on_warning: Callable[[str], None] | None = None,
+                           max_concurrency: int = 1) -> integrated.SyncReportReader:
+        """A page reader of ``GET /report/integrated/get/`` (``reader.iter_pages(window)``, ``reader.stats``).
+
+        ``max_concurrency`` > 1 fetches that many pages / chunks at a time (order kept), within the
+        connection's rate budget.
+        """
         self.family_config(_MARKETING, "/report/integrated/get/")
         return integrated.SyncReportReader(self.get_conn(), request, allow_chunking=allow_chunking,
-                                           split_on_too_large=split_on_too_large, on_warning=on_warning)
+                                           split_on_too_large=split_on_too_large, on_warning=on_warning,
+                                           max_concurrency=max_concurrency)
 
 
 class _remember(AbstractContextManager[Sink]):

@@ -19,10 +19,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from airflow_provider_tiktok.api.core.concurrent_pager import DEFAULT_MAX_CONCURRENCY
 from airflow_provider_tiktok.api.core.errors import TikTokValidationError
 from airflow_provider_tiktok.api.core.prefetch import prefetch
 from airflow_provider_tiktok.api.marketing.entities import EntityRequest, EntityStats, csv_row, resolve_entity
-from airflow_provider_tiktok.operators.base import TikTokWriteOperator, holds_template, is_templated
+from airflow_provider_tiktok.operators.base import TikTokWriteOperator, check_positive, holds_template, is_templated
 from airflow_provider_tiktok.operators.results import write_result
 from airflow_provider_tiktok.utils.placeholders import fill_placeholders
 from airflow_provider_tiktok.utils.storage import (
@@ -59,6 +60,8 @@ class TikTokEntitiesToStorageOperator(TikTokWriteOperator):
         ``"{{ data_interval_start }}"``). Applied client-side on ``modify_time``: every page is still read,
         except for ads, where TikTok's ``filtering.modified_after`` is also sent.
     :param page_size: rows per request, 1..the entity's maximum (default: the maximum).
+    :param max_concurrency: pages requested at a time (default 4; 1 = one after the other); the rows and the
+        file are the same either way, and the connection's rate budget (``max_qps``) caps the request rate.
     :param output_format: ``jsonl`` (default; typed JSON values) or ``csv`` (lists / objects as JSON text).
     :param destination: file URI or ``ObjectStoragePath`` (templated); may contain ``{advertiser_id}``,
         ``{entity}`` and ``{ext}`` (``jsonl`` / ``csv`` plus ``.gz``).
@@ -76,7 +79,9 @@ class TikTokEntitiesToStorageOperator(TikTokWriteOperator):
 
     def __init__(self, *, destination: Any, advertiser_id: Any = None, entity: str = "ads", fields: Any = None,
                  filtering: Any = None, include_deleted: bool = False, updated_since: Any = None,
-                 page_size: int | None = None, output_format: str = "jsonl", **kwargs: Any) -> None:
+                 page_size: int | None = None, output_format: str = "jsonl",
+                 max_concurrency: int = DEFAULT_MAX_CONCURRENCY, **kwargs: Any) -> None:
+        check_positive("max_concurrency", max_concurrency, integer=True)
         if output_format not in OUTPUT_FORMATS:
             raise TikTokValidationError(f"output_format must be one of {OUTPUT_FORMATS}, got {output_format!r}")
         resolve_entity(entity)
@@ -86,6 +91,7 @@ class TikTokEntitiesToStorageOperator(TikTokWriteOperator):
         self.entity, self.advertiser_id, self.fields = entity, advertiser_id, fields
         self.filtering, self.include_deleted, self.updated_since = filtering, include_deleted, updated_since
         self.page_size, self.output_format = page_size, output_format
+        self.max_concurrency = max_concurrency
         # Static values are checked while the DAG is parsed (a templated advertiser id by a stand-in).
         self.build_request(parse_time=True)
 
@@ -122,7 +128,7 @@ class TikTokEntitiesToStorageOperator(TikTokWriteOperator):
                       f", modified since {request.updated_since} UTC" if request.updated_since else "", path)
         stats = EntityStats()
         progress = ProgressLogger(f"{self.subject}", logger=self.log)
-        pages = self.hook.iter_entity_pages(request, stats)
+        pages = self.hook.iter_entity_pages(request, stats, max_concurrency=self.max_concurrency)
         with atomic_write(path, compression=self.compression, owner=self.partial_owner) as sink:
             if self.output_format == "jsonl":
                 writer: JsonLinesSink | CsvSink = JsonLinesSink(sink)

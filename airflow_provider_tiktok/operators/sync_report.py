@@ -6,8 +6,10 @@ Per run and advertiser it:
 2. reads the advertiser's time zone once from ``/advertiser/info/`` (or uses ``timezone``);
 3. maps the DAG run's data interval to the advertiser's local calendar days (the days that *ended*
    in the interval, see :mod:`airflow_provider_tiktok.api.marketing.windows`), moved back by ``lookback_days``;
-4. reads the report in date chunks and pages of 1000 rows, writing each page to the destination as it
-   arrives (memory holds one page), checking the row count of every chunk against TikTok's total;
+4. reads the report in date chunks and pages of 1000 rows, ``max_concurrency`` requests at a time inside
+   the connection's rate budget, writing the pages to the destination in order (the same bytes as a
+   sequential read; memory holds at most ``2 * max_concurrency`` pages), checking the row count of every
+   chunk against TikTok's total;
 5. moves the finished file into place (a failed run leaves nothing behind; a rerun overwrites).
 
 The destination may contain ``{advertiser_id}``, ``{start_date}``, ``{end_date}``, ``{report_type}``,
@@ -19,13 +21,13 @@ has one deterministic file. Returns the shared result schema
 
 from __future__ import annotations
 
-import string
 from collections.abc import Sequence
 from typing import Any
 
 from airflow.sdk import ObjectStoragePath
 
 from airflow_provider_tiktok.api import spec
+from airflow_provider_tiktok.api.core.concurrent_pager import DEFAULT_MAX_CONCURRENCY
 from airflow_provider_tiktok.api.core.errors import TikTokValidationError
 from airflow_provider_tiktok.api.core.prefetch import prefetch
 from airflow_provider_tiktok.api.marketing.integrated import SyncReportRequest
@@ -33,14 +35,14 @@ from airflow_provider_tiktok.api.marketing.presets import apply_preset
 from airflow_provider_tiktok.api.marketing.typing_rows import RowShaper
 from airflow_provider_tiktok.api.marketing.windows import ReportWindow, check_lookback, check_timezone, resolve_window
 from airflow_provider_tiktok.compat import AirflowSkipException
-from airflow_provider_tiktok.operators.base import TikTokBaseOperator, check_positive, holds_template
+from airflow_provider_tiktok.operators.base import TikTokWriteOperator, check_positive, holds_template
 from airflow_provider_tiktok.operators.results import write_result
+from airflow_provider_tiktok.utils.placeholders import fill_placeholders
 from airflow_provider_tiktok.utils.storage import (
     CsvSink,
     JsonLinesSink,
     ProgressLogger,
     atomic_write,
-    check_compression,
     resolve_destination,
 )
 
@@ -50,22 +52,10 @@ PLACEHOLDERS = frozenset({"advertiser_id", "start_date", "end_date", "report_typ
 
 def render_destination(destination: Any, values: dict[str, str]) -> Any:
     """Fill ``{placeholder}``s of a destination string / ObjectStoragePath; unknown names are an error."""
-    text = str(destination)
-    if "{" not in text:
-        return destination
-    try:
-        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
-    except ValueError as exc:
-        raise TikTokValidationError(f"destination {text!r} has unbalanced braces: {exc}") from None
-    unknown = sorted(names - PLACEHOLDERS)
-    if unknown:
-        raise TikTokValidationError(
-            f"destination placeholders {unknown} are unknown; use {sorted(PLACEHOLDERS)}")
-    rendered = text.format(**values)
-    return ObjectStoragePath(rendered) if isinstance(destination, ObjectStoragePath) else rendered
+    return fill_placeholders(destination, values, PLACEHOLDERS)
 
 
-class TikTokSyncReportOperator(TikTokBaseOperator):
+class TikTokSyncReportOperator(TikTokWriteOperator):
     """Write a synchronous TikTok report for one advertiser and one window to any ``ObjectStoragePath``.
 
     Use with ``.partial(...).expand(advertiser_id=TikTokListAdvertisersOperator(...).output)`` for many
@@ -97,7 +87,11 @@ class TikTokSyncReportOperator(TikTokBaseOperator):
     :param output_format: ``jsonl`` (default) or ``csv``.
     :param compression: None or ``gzip``.
     :param typed_metrics: ``"-"`` → null, numbers → numbers (default); False keeps TikTok's strings.
+    :param max_concurrency: pages and date chunks fetched at a time (default 4; 1 = one after the other).
+        The output is the same either way; the connection's rate budget (``max_qps``) caps the request rate.
     :param destination_conn_id: object-storage connection for a string destination.
+    :param emit_asset: declare the data set as the task's outlet ``Asset``: an ``Asset`` or URI string (the
+        destination's ``{placeholder}``s make it many files), see ``docs/operators.md``.
     :param tiktok_conn_id: the TikTok connection.
     """
 
@@ -134,16 +128,19 @@ class TikTokSyncReportOperator(TikTokBaseOperator):
         typed_metrics: bool = True,
         destination_conn_id: str | None = None,
         preset: str | None = None,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        emit_asset: Any = False,
         **kwargs: Any,
     ) -> None:
-        super().__init__(**kwargs)
+        super().__init__(destination=destination, destination_conn_id=destination_conn_id, compression=compression,
+                         emit_asset=emit_asset, **kwargs)
         # Arguments that are never templated are checked while the DAG is parsed.
         if output_format not in OUTPUT_FORMATS:
             raise TikTokValidationError(f"output_format must be one of {OUTPUT_FORMATS}, got {output_format!r}")
-        check_compression(compression)
         check_lookback(lookback_days)
         check_positive("page_size", page_size, integer=True, maximum=spec.PAGE_SIZE_MAX)
-        self.destination = destination
+        check_positive("max_concurrency", max_concurrency, integer=True)
+        self.max_concurrency = max_concurrency
         self.preset = preset
         chosen = apply_preset(preset, {"report_type": report_type, "data_level": data_level,
                                        "dimensions": dimensions, "metrics": metrics})
@@ -167,9 +164,7 @@ class TikTokSyncReportOperator(TikTokBaseOperator):
         self.allow_chunking = allow_chunking
         self.split_on_too_large = split_on_too_large
         self.output_format = output_format
-        self.compression = compression
         self.typed_metrics = typed_metrics
-        self.destination_conn_id = destination_conn_id
         if not any(holds_template(getattr(self, name)) for name in self.template_fields if name != "destination"):
             self.build_request()  # every request value is static: check the combination at DAG parse time
 
@@ -252,11 +247,11 @@ class TikTokSyncReportOperator(TikTokBaseOperator):
                            typed=self.typed_metrics)
         reader = self.hook.sync_report_reader(request, allow_chunking=self.allow_chunking,
                                               split_on_too_large=self.split_on_too_large,
-                                              on_warning=self.log.warning)
+                                              on_warning=self.log.warning, max_concurrency=self.max_concurrency)
         progress = ProgressLogger(f"{self.subject} report", logger=self.log)
         with atomic_write(path, compression=self.compression, owner=self.partial_owner) as sink:
             writer = JsonLinesSink(sink) if self.output_format == "jsonl" else CsvSink(sink, shaper.columns)
-            # One page read ahead: TikTok answers the next page while this one is typed and written.
+            # Pages are fetched ahead (max_concurrency at a time) while this one is typed and written.
             for items in prefetch(reader.iter_pages(window)):
                 before = sink.bytes_in
                 writer.write_rows(shaper.shape_all(items))

@@ -12,7 +12,6 @@ import contextlib
 import csv
 import gzip
 import io
-import json
 import logging
 import time
 import uuid
@@ -22,6 +21,7 @@ from typing import Any, BinaryIO
 from airflow.sdk import ObjectStoragePath
 
 from airflow_provider_tiktok.api.core.errors import TikTokValidationError
+from airflow_provider_tiktok.api.core.jsonlines import encode_json_lines
 
 log = logging.getLogger(__name__)
 
@@ -181,18 +181,16 @@ class JsonLinesSink:
 
     def __init__(self, sink: Sink) -> None:
         self._sink = sink
-        self._encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         self.rows = 0
 
     def write_row(self, row: Mapping[str, Any]) -> None:
-        self._sink.write((self._encode(row) + "\n").encode("utf-8"))
-        self.rows += 1
+        self.write_rows([row])
 
     def write_rows(self, rows: Any) -> None:
-        lines = [self._encode(row) for row in rows]
-        if lines:
-            self._sink.write(("\n".join(lines) + "\n").encode("utf-8"))
-            self.rows += len(lines)
+        rows = rows if isinstance(rows, list) else list(rows)
+        if rows:
+            self._sink.write(encode_json_lines(rows))  # msgspec: ~10x json.JSONEncoder
+            self.rows += len(rows)
 
 
 class CsvSink:

@@ -57,3 +57,16 @@ async def test_clients_share_one_tls_context():
     finally:
         for client in clients:
             await client.aclose()
+
+
+async def test_async_sends_draw_from_the_budget_retries_included(tiktok_emulator):
+    from airflow_provider_tiktok.api.core.budget import LocalRateBudget
+
+    tiktok_emulator.inject(ADV_GET, {1: "50000"})
+    budget = LocalRateBudget({"*": 1}, margin=0)
+    async with _client(tiktok_emulator, budget=budget) as client:
+        await client.call(marketing.authorized_advertisers(tiktok_emulator.app_id, tiktok_emulator.app_secret))
+    assert tiktok_emulator.count(ADV_GET) == 2
+    # The retry waited for the next window of the 1-QPS budget.
+    times = [r["t"] for r in tiktok_emulator.requests if r["path"] == ADV_GET]
+    assert times[1] - times[0] >= 0.95

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import multiprocessing
+import os
 import subprocess
 import sys
 import time
@@ -231,3 +232,78 @@ def test_processes_and_an_event_loop_stay_inside_the_app_limit(redis_url: str, t
     (tmp_path / "rate.txt").write_text(f"{len(times)} requests, {rate:.2f}/s (budget {BUDGET_QPS}/s less its margin: "
                                        f"{paced:.2f}/s), per client { {k: len(v) for k, v in sent.items()} }\n")
     assert rate <= BUDGET_QPS and abs(rate - paced) <= 0.1 * paced, f"{rate:.2f} requests/s, budget {paced:.2f}"
+
+
+def _hook_draw(conn_json: str, advertiser: str, ready: Any, go: Any, start_at: Any, results: Any, name: str) -> None:
+    """One worker process using the provider as a task does: a TikTokHook whose connection names the store."""
+    os.environ["AIRFLOW_CONN_TIKTOK_DEFAULT"] = conn_json
+    from airflow_provider_tiktok.hooks.tiktok import TikTokHook
+
+    with TikTokHook() as hook:
+        hook.get_conn()  # connection read, budget built
+        ready.wait(timeout=120)
+        go.wait(timeout=120)
+        time.sleep(max(0.0, start_at.value - time.time()))
+        count = 0
+        while time.time() < start_at.value + DRAW_SECONDS:
+            hook.get_advertiser_info([advertiser])
+            count += 1
+    results.put((name, count))
+
+
+async def _hook_adraw(advertiser: str, start_at: float) -> int:
+    """The triggerer's side: the async client of a TikTokHook, on an event loop."""
+    from airflow_provider_tiktok.api.marketing import advertisers
+    from airflow_provider_tiktok.hooks.tiktok import TikTokHook
+
+    hook = TikTokHook()
+    await hook.aget_client()
+    await asyncio.sleep(max(0.0, start_at - time.time()))
+    count = 0
+    try:
+        while time.time() < start_at + DRAW_SECONDS:
+            await hook.acall(advertisers.advertiser_info([advertiser]))
+            count += 1
+    finally:
+        await hook.aclose()
+    return count
+
+
+def test_hooks_of_three_processes_and_an_event_loop_share_the_connections_budget(
+        redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through the real clients: the connection extra ``rate_limit_url`` puts every hook on one budget."""
+    with TikTokEmulator(app_qps=EMULATOR_QPS) as emu:
+        conn = emu.connection_dict()
+        conn["extra"].update(rate_limit_url=redis_url, max_qps=BUDGET_QPS)
+        conn_json = json.dumps(conn)
+        monkeypatch.setenv("AIRFLOW_CONN_TIKTOK_DEFAULT", conn_json)
+        advertiser = emu.advertiser_ids[0]
+        ctx = multiprocessing.get_context("spawn")
+        ready, go, start_at, results = ctx.Barrier(PROCESSES + 1), ctx.Event(), ctx.Value("d", 0.0), ctx.Queue()
+        procs = [ctx.Process(target=_hook_draw, args=(conn_json, advertiser, ready, go, start_at, results, f"p{i}"),
+                             daemon=True) for i in range(PROCESSES)]
+        for proc in procs:
+            proc.start()
+        try:
+            ready.wait(timeout=120)
+            emu.reset_log()
+            start_at.value = time.time() + 0.5
+            go.set()
+            counts = {"loop": asyncio.run(_hook_adraw(advertiser, start_at.value))}
+            for _ in procs:
+                name, count = results.get(timeout=90)
+                counts[name] = count
+            for proc in procs:
+                proc.join(timeout=30)
+                assert proc.exitcode == 0
+        finally:
+            for proc in procs:
+                if proc.is_alive():
+                    proc.kill()
+        log = [r for r in emu.requests if r["path"] == "/advertiser/info/"]
+    assert not [r for r in log if r.get("code") == 40100], "the shared budget let the app exceed TikTok's limit"
+    assert all(count >= 5 for count in counts.values()), counts  # every process and the event loop drew
+    assert len(log) == sum(counts.values())
+    paced = 1 / RedisRateBudget(redis_url, {"*": BUDGET_QPS}, "x").interval("advertiser")
+    rate = len(log) / DRAW_SECONDS
+    assert abs(rate - paced) <= 0.1 * paced, f"{rate:.2f} requests/s through the hooks, budget {paced:.2f}/s"

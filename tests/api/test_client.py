@@ -158,3 +158,64 @@ def test_marketing_client_never_refreshes(tiktok_emulator):
     with _client(tiktok_emulator) as client, pytest.raises(errors.TikTokAuthError, match="re-authorize"):
         client.call(_advertisers(tiktok_emulator))
     assert tiktok_emulator.count(ADV_GET) == 1
+
+
+class RecordingBudget:
+    """A RateBudget that records every draw (the order of draws and sends is checked via the emulator)."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+
+    def acquire(self, key: str, cost: int = 1) -> None:
+        self.keys.append(key)
+
+    async def aacquire(self, key: str, cost: int = 1) -> None:
+        self.keys.append(key)
+
+
+def test_every_send_draws_from_the_budget_retries_included(tiktok_emulator):
+    tiktok_emulator.inject(ADV_GET, {1: "40100", 2: "reset"})
+    budget = RecordingBudget()
+    with _client(tiktok_emulator, budget=budget) as client:
+        client.call(_advertisers(tiktok_emulator))
+        with client.stream(_advertisers(tiktok_emulator)) as response:
+            assert response.is_json
+    assert tiktok_emulator.count(ADV_GET) == 4
+    assert budget.keys == [ADV_GET] * 4
+
+
+@pytest.mark.parametrize("buffers", [1, 2])
+def test_iter_reused_yields_the_exact_body(tiktok_emulator, create_report_task, monkeypatch, buffers):
+    from airflow_provider_tiktok.api.marketing import reports
+
+    for key, value in tiktok_emulator.connection_env("tiktok_default").items():
+        monkeypatch.setenv(key, value)
+    task_id = create_report_task(tiktok_emulator)
+    tiktok_emulator.advance_clock(5)
+    expected = tiktok_emulator.expected_report_csv(task_id)
+    adv = tiktok_emulator.advertiser_ids[0]
+    pieces = []
+    with _client(tiktok_emulator) as client, client.stream(reports.download_task(task_id, adv)) as response:
+        previous = None
+        for piece in response.iter_reused(16, buffers=buffers):
+            if buffers == 2 and previous is not None:
+                assert piece is not previous[0]  # the two buffers take turns
+            pieces.append(bytes(piece))
+            previous = (piece,)
+    assert b"".join(pieces) == expected and len(pieces) > 4
+    assert all(len(p) == 16 for p in pieces[:-1])
+
+
+def test_iter_reused_reports_a_truncated_body(tiktok_emulator, create_report_task, monkeypatch):
+    from airflow_provider_tiktok.api.marketing import reports
+
+    for key, value in tiktok_emulator.connection_env("tiktok_default").items():
+        monkeypatch.setenv(key, value)
+    task_id = create_report_task(tiktok_emulator)
+    tiktok_emulator.advance_clock(5)
+    tiktok_emulator.inject("/report/task/download/", {1: "truncate"})
+    adv = tiktok_emulator.advertiser_ids[0]
+    with _client(tiktok_emulator) as client, client.stream(reports.download_task(task_id, adv), retry=False) as resp:
+        with pytest.raises(errors.TikTokTransportError):
+            for _ in resp.iter_reused(8):
+                pass

@@ -202,3 +202,87 @@ def test_lifetime_report_sends_no_dates(tiktok_emulator: TikTokEmulator) -> None
     (query,) = report_calls(tiktok_emulator)
     assert query["query_lifetime"] == "true" and "start_date" not in query
     assert len(rows) == 8
+
+
+# -- concurrent reads (max_concurrency > 1) ------------------------------------------------------
+
+def _budgeted_client(emu: TikTokEmulator, qps: float) -> TikTokClient:
+    from airflow_provider_tiktok.api.core.budget import LocalRateBudget
+
+    return TikTokClient(access_token=emu.access_token, base_url=emu.base_url, retry=RetryPolicy.none(),
+                        budget=LocalRateBudget({"*": qps}, margin=0.05))
+
+
+def _dump(pages: Any) -> str:
+    return "\n".join(json.dumps(item, sort_keys=False) for page in pages for item in page)
+
+
+@pytest.mark.parametrize("concurrency", [2, 4, 7])
+def test_concurrent_read_is_identical_to_the_sequential_one(tiktok_emulator_factory: Any, concurrency: int) -> None:
+    emu = tiktok_emulator_factory(latency_seconds=0.005, latency_jitter=1.0, seed=concurrency)
+    request = basic(emu.advertiser_ids[0], page_size=37)
+    window = ReportWindow(D(2024, 1, 1), D(2024, 3, 30))  # 3 chunks of 30 days, 7 pages each
+    sequential = SyncReportReader(client_for(emu), request)
+    expected = _dump(sequential.iter_pages(window))
+    concurrent = SyncReportReader(client_for(emu), request, max_concurrency=concurrency)
+    assert _dump(concurrent.iter_pages(window)) == expected
+    assert concurrent.stats.rows == sequential.stats.rows == 720
+    assert concurrent.stats.chunks == sequential.stats.chunks and len(concurrent.stats.chunks) == 3
+    assert concurrent.stats.requests == sequential.stats.requests == 21
+
+
+def test_concurrent_read_splits_on_40067_like_the_sequential_one(tiktok_emulator_factory: Any) -> None:
+    emu = tiktok_emulator_factory(max_query_rows=100)
+    request = basic(emu.advertiser_ids[0], page_size=30)
+    window = ReportWindow(D(2024, 1, 1), D(2024, 2, 29))
+    sequential = SyncReportReader(client_for(emu), request, on_warning=lambda _: None)
+    expected = _dump(sequential.iter_pages(window))
+    warnings: list[str] = []
+    concurrent = SyncReportReader(client_for(emu), request, on_warning=warnings.append, max_concurrency=4)
+    assert _dump(concurrent.iter_pages(window)) == expected
+    assert concurrent.stats.splits == sequential.stats.splits > 0
+    assert concurrent.stats.chunks == sequential.stats.chunks
+    assert sum("40067" in w for w in warnings) == concurrent.stats.splits
+
+
+def test_concurrent_read_stays_inside_the_budget(tiktok_emulator_factory: Any) -> None:
+    emu = tiktok_emulator_factory(endpoint_qps=6, latency_seconds=0.05)
+    reader = SyncReportReader(_budgeted_client(emu, 6), basic(emu.advertiser_ids[0], page_size=20),
+                              max_concurrency=8)
+    t0 = dt.datetime.now()
+    rows = read_all(reader, ReportWindow(D(2024, 1, 1), D(2024, 1, 30)))  # 240 rows, 12 pages
+    assert len(rows) == 240
+    assert emu.codes(PATH) == {0: 12}  # not one 40100
+    assert emu.peak_qps(PATH) <= 6
+    assert (dt.datetime.now() - t0).total_seconds() >= 1.0  # 12 requests at 6 per second: two windows
+
+
+def test_pages_in_flight_are_bounded(tiktok_emulator_factory: Any) -> None:
+    import time
+
+    emu = tiktok_emulator_factory(ads_per_advertiser=40)
+    reader = SyncReportReader(client_for(emu), basic(emu.advertiser_ids[0], page_size=10), max_concurrency=4)
+    handed = 0
+    for page in reader.iter_pages(ReportWindow(D(2024, 1, 1), D(2024, 1, 5))):  # 200 rows, 20 pages
+        handed += 1
+        time.sleep(0.01)  # a slow writer: fetched pages must not pile up
+        assert emu.count(PATH) - handed <= 8  # 2 x max_concurrency requested ahead at most
+        assert len(page) == 10
+    assert handed == 20
+
+
+def test_iter_requests_reads_advertisers_concurrently_in_order(tiktok_emulator_factory: Any) -> None:
+    emu = tiktok_emulator_factory(latency_seconds=0.01, latency_jitter=1.0)
+    requests_ = [basic(adv, page_size=50) for adv in emu.advertiser_ids]
+    window = ReportWindow(D(2024, 1, 1), D(2024, 2, 15))
+    expected = [(r.advertiser_id, item) for r in requests_
+                for page in SyncReportReader(client_for(emu), r).iter_pages(window) for item in page]
+    reader = SyncReportReader(client_for(emu), requests_[0], max_concurrency=5)
+    got = [(r.advertiser_id, item) for r, page in reader.iter_requests(requests_, window) for item in page]
+    assert got == expected
+    assert reader.stats.chunks[0].startswith(emu.advertiser_ids[0]) and len(reader.stats.chunks) == 6
+
+
+def test_max_concurrency_is_checked() -> None:
+    with pytest.raises(TikTokValidationError, match="max_concurrency must be a whole number >= 1"):
+        SyncReportReader(TikTokClient(access_token="t"), basic("1"), max_concurrency=0)

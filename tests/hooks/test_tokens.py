@@ -292,7 +292,7 @@ def test_variable_backend_uses_the_airflow_cli_outside_a_task(airflow_db, monkey
     assert seen[1][1] == 0o600
 
 
-def test_example_refresh_dag_uses_a_one_slot_pool_and_refreshes(tiktok_emulator, monkeypatch, airflow_db):
+def test_example_refresh_dag_uses_the_refresh_pool_and_refreshes(tiktok_emulator, monkeypatch, airflow_db):
     import runpy
     from pathlib import Path
 
@@ -301,6 +301,7 @@ def test_example_refresh_dag_uses_a_one_slot_pool_and_refreshes(tiktok_emulator,
     emu = tiktok_emulator
     monkeypatch.setenv("AIRFLOW_CONN_TT_REFRESH", emu.connection_json("tt_refresh", "login_kit"))
     monkeypatch.setenv("TIKTOK_REFRESH_CONN_IDS", "tt_refresh")
+    monkeypatch.setenv("TIKTOK_REFRESH_POOL", "tiktok_token_refresh")  # the one-slot pool of the README
     path = Path(__file__).resolve().parents[2] / "example_dags" / "example_tiktok_token_refresh.py"
     dag = runpy.run_path(str(path))["dag"]
     task = dag.get_task("refresh_token")

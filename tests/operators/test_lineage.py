@@ -142,3 +142,21 @@ def test_default_inputs_follow_the_result_extras():
     sync_like = Plain()
     sync_like.data_level, sync_like.report_type = None, "bc"  # type: ignore[attr-defined]
     assert default_inputs(sync_like, {"bc_id": "9"}) == [("tiktok://marketing", "bc/9/report/BC")]
+
+
+def test_sync_report_and_entities_name_their_inputs(tiktok_connection, tmp_path):
+    from airflow_provider_tiktok.operators.entities import TikTokEntitiesToStorageOperator
+    from airflow_provider_tiktok.operators.sync_report import TikTokSyncReportOperator
+
+    advertiser = tiktok_connection.advertiser_ids[0]
+    sync = TikTokSyncReportOperator(task_id="s", preset="ads_daily", advertiser_id=advertiser,
+                                    report_start_date="2024-05-01", report_end_date="2024-05-01",
+                                    destination=f"file://{tmp_path}/{{advertiser_id}}.{{ext}}")
+    sync.execute(task_context())
+    lineage = sync.get_openlineage_facets_on_complete(None)
+    assert _names(lineage.inputs) == [("tiktok://marketing", f"advertiser/{advertiser}/report/AUCTION_AD")]
+    assert _names(lineage.outputs) == [("file", f"{tmp_path}/{advertiser}.jsonl")]
+    ads = TikTokEntitiesToStorageOperator(task_id="e", entity="ads", advertiser_id=advertiser,
+                                          destination=f"file://{tmp_path}/ads.jsonl")
+    ads.execute(task_context())
+    assert _names(ads.get_openlineage_facets_on_complete(None).inputs)[0][0] == "tiktok://marketing"

@@ -189,7 +189,6 @@ def test_interval_without_a_completed_day_skips(tiktok_connection: TikTokEmulato
          "allow_chunking"),
         ({"timezone": "Tokyo"}, "IANA"),
         ({"destination": "file:///tmp/{advertiser}/x.jsonl"}, "placeholders"),
-        ({"destination": "relative/path.jsonl"}, "URI with a scheme"),
         ({"report_start_date": "2024-01-01"}, "both start_date and end_date"),
     ],
 )
@@ -323,3 +322,37 @@ def test_no_interval_and_no_run_after_is_a_clear_error(tiktok_connection: TikTok
     with pytest.raises((TikTokValidationError, AirflowFailException), match="no report dates"):
         operator(tmp_path).execute({})
     assert tiktok_connection.count(PATH) == 0
+
+
+# -- concurrency (max_concurrency) ---------------------------------------------------------------
+
+@pytest.mark.tiktok_emulator(latency_seconds=0.004, latency_jitter=1.0, max_query_rows=150)
+@pytest.mark.parametrize("output_format,compression", [("jsonl", None), ("csv", "gzip")])
+def test_concurrent_and_sequential_runs_write_identical_bytes(tiktok_connection: TikTokEmulator, tmp_path: Path,
+                                                              output_format: str, compression: str | None) -> None:
+    ctx = interval("2024-02-01T00:00:00Z", "2024-02-01T00:00:00Z")
+    common: dict[str, Any] = {"advertiser_id": UTC_ADV, "data_level": "AUCTION_AD", "page_size": 25,
+                              "dimensions": ["ad_id", "stat_time_day"], "report_start_date": "2024-01-01",
+                              "report_end_date": "2024-03-10", "output_format": output_format,
+                              "compression": compression}
+    outputs = {}
+    for concurrency in (1, 4, 9):
+        result = operator(tmp_path, destination=f"file://{tmp_path}/c{concurrency}.{output_format}",
+                          max_concurrency=concurrency, **common).execute(ctx)
+        outputs[concurrency] = (Path(result["uri"].removeprefix("file://")).read_bytes(), result["rows"],
+                                result["chunks"])
+    # 70 days x 8 ads, chunks split on 40067 (over 150 rows), 25-row pages: the same file whatever the concurrency.
+    assert outputs[1][1] == 70 * 8 and len(outputs[1][2]) > 3
+    assert outputs[4] == outputs[1] == outputs[9]
+
+
+def test_bad_max_concurrency_fails_at_dag_parse_time(tmp_path: Path) -> None:
+    with pytest.raises(TikTokValidationError, match="max_concurrency must be an integer"):
+        operator(tmp_path, max_concurrency=0)
+
+
+def test_a_static_destination_without_scheme_fails_at_parse_time(tiktok_emulator: TikTokEmulator,
+                                                                 tmp_path: Path) -> None:
+    with pytest.raises(TikTokValidationError, match="URI with a scheme"):
+        operator(tmp_path, destination="relative/path.jsonl")
+    assert tiktok_emulator.requests == []

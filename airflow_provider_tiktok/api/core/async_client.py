@@ -76,7 +76,7 @@ class AsyncTikTokClient(ClientBase):
 
     async def _send_once(self, call: ApiCall[T]) -> T:
         prepared = self._prepare(call)
-        await self.pacer.await_turn()
+        await self._aawait_turn(call)
         try:
             try:
                 response = await self.http.request(**prepared.send_kwargs())

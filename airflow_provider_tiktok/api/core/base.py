@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from airflow_provider_tiktok import __version__
+from airflow_provider_tiktok.api.core.budget import RateBudget, endpoint_class
 from airflow_provider_tiktok.api.core.call import ApiCall, BaseUrls, PreparedRequest, prepare, redacted_url
 from airflow_provider_tiktok.api.core.errors import TikTokAuthError, TikTokTokenExpiredError
 from airflow_provider_tiktok.api.core.redact import Redactor, install_http_log_filter, is_sensitive_key
@@ -35,6 +36,10 @@ class ClientBase:
     :param retry: the retry policy.
     :param on_token_expired: for families whose tokens expire: called once when TikTok answers 40102,
         must return a new token; the request is then repeated once.
+    :param pacer: spaces requests out after rate-limit answers (one per client by default).
+    :param budget: a :class:`~airflow_provider_tiktok.api.core.budget.RateBudget` drawn from before every
+        send, retries included (keyed by :func:`~airflow_provider_tiktok.api.core.budget.endpoint_class`);
+        share one between clients so that together they stay inside the app's QPS. None: not limited.
     """
 
     def __init__(
@@ -50,6 +55,7 @@ class ClientBase:
         on_token_expired: TokenRefresher | None = None,
         redactor: Redactor | None = None,
         pacer: Pacer | None = None,
+        budget: RateBudget | None = None,
     ) -> None:
         install_http_log_filter()
         self.urls = BaseUrls.resolve(environment, base_url)
@@ -60,6 +66,7 @@ class ClientBase:
         self.on_token_expired = on_token_expired
         self.redact = redactor or Redactor()
         self.pacer = pacer or Pacer()
+        self.budget = budget
         self._access_token = access_token
         self.redact.add(app_secret)
         if isinstance(access_token, str):
@@ -85,6 +92,18 @@ class ClientBase:
                     self.redact.add(value)  # e.g. a refresh token or auth code passed as a parameter
         log.debug("TikTok request %s", redacted_url(prepared, self.redact))
         return prepared
+
+    def _await_turn(self, call: ApiCall[Any]) -> None:
+        """Block until ``call`` may be sent: the pacer's gap after rate limits, then the rate budget."""
+        self.pacer.wait()
+        if self.budget is not None:
+            self.budget.acquire(endpoint_class(call.path))
+
+    async def _aawait_turn(self, call: ApiCall[Any]) -> None:
+        """Async twin of :meth:`_await_turn` (the event loop stays free)."""
+        await self.pacer.await_turn()
+        if self.budget is not None:
+            await self.budget.aacquire(endpoint_class(call.path))
 
     def _should_refresh(self, call: ApiCall[Any], exc: BaseException) -> bool:
         """Refresh once when TikTok says the token expired (40102) or is invalid (40105).

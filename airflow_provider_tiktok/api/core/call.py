@@ -26,6 +26,20 @@ from airflow_provider_tiktok.api.core.errors import (
 )
 from airflow_provider_tiktok.api.core.redact import Redactor
 
+try:  # a dependency of Airflow 3's task SDK; the stdlib is the fallback (same objects, ~2x slower)
+    import msgspec
+
+    _decode = msgspec.json.Decoder().decode
+
+    def fast_json_decode(body: bytes) -> Any:
+        """Decode a JSON body (``msgspec``: dicts, lists, str, int, float, bool, None as ``json.loads``)."""
+        try:
+            return _decode(body)
+        except msgspec.DecodeError as exc:
+            raise ValueError(str(exc)) from None
+except ImportError:  # pragma: no cover - Airflow 3 always installs msgspec
+    fast_json_decode = json.loads  # type: ignore[assignment]
+
 T = TypeVar("T")
 Family = Literal["business", "login_kit"]
 
@@ -151,6 +165,10 @@ def prepare(call: ApiCall[Any], urls: BaseUrls, access_token: str | None, user_a
 
 
 def _load_json(body: bytes, status: int, path: str) -> Any:
+    try:
+        return fast_json_decode(body)
+    except ValueError:
+        pass  # msgspec is strict (no NaN, no lone surrogates): let the stdlib judge the odd body
     try:
         return json.loads(body)
     except ValueError as exc:

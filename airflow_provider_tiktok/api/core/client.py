@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import http.client
 from collections.abc import Iterator
 from typing import Any, TypeVar
 
@@ -58,6 +59,53 @@ class StreamedResponse:
         except TRANSPORT_ERRORS as exc:
             raise transport_error(exc, self._path, self._redact) from None
 
+    def iter_reused(self, chunk_size: int = 8 * 1024 * 1024, *, buffers: int = 1) -> Iterator[bytes | bytearray]:
+        """The body in pieces of ``chunk_size`` bytes read into ``buffers`` reused buffers, in turn.
+
+        A piece is valid until ``buffers`` more pieces were requested (with one buffer: until the next
+        one): the caller must have used it (written it, counted it) by then. It saves the copies and
+        allocations of :meth:`iter_bytes` (urllib3 hands out one new ``bytes`` per HTTP chunk): with an
+        identity-encoded body, bytes go from the socket straight into the buffer (``readinto``).
+        A compressed body falls back to :meth:`iter_bytes`.
+        """
+        raw = getattr(self._response, "raw", None)
+        fp = getattr(raw, "_fp", None)  # the http.client response: it undoes chunked encoding in readinto
+        encoding = self.headers.get("Content-Encoding", "identity").strip().lower()
+        if fp is None or not hasattr(fp, "readinto") or encoding not in ("", "identity"):
+            yield from self.iter_bytes(chunk_size)
+            return
+        declared = self.headers.get("Content-Length")
+        pool = [bytearray(chunk_size) for _ in range(max(1, buffers))]
+        turn = 0
+        total = 0
+        view = memoryview(pool[0])
+        try:
+            while True:
+                buffer = pool[turn % len(pool)]
+                turn += 1
+                view.release()
+                view = memoryview(buffer)
+                filled = 0
+                while filled < chunk_size:
+                    n = fp.readinto(view[filled:])
+                    if not n:
+                        break
+                    filled += n
+                total += filled
+                if filled == chunk_size:
+                    yield buffer
+                    continue
+                if filled:
+                    yield buffer[:filled]
+                break
+        except (OSError, http.client.HTTPException) as exc:
+            raise transport_error(exc, self._path, self._redact) from None
+        finally:
+            view.release()
+        if declared is not None and declared.isdigit() and total != int(declared):
+            raise TikTokTransportError(f"connection closed after {total} of {declared} bytes", path=self._path,
+                                       http_status=self.status)
+
 
 def _is_json(response: requests.Response) -> bool:
     return "json" in response.headers.get("Content-Type", "").lower()
@@ -109,7 +157,7 @@ class TikTokClient(ClientBase):
 
     def _send_once(self, call: ApiCall[T]) -> T:
         prepared = self._prepare(call)
-        self.pacer.wait()
+        self._await_turn(call)
         try:
             try:
                 response = self._request(prepared, stream=False)
@@ -155,7 +203,7 @@ class TikTokClient(ClientBase):
 
     def _open_stream(self, call: ApiCall[Any]) -> tuple[requests.Response, Any]:
         prepared = self._prepare(call)
-        self.pacer.wait()
+        self._await_turn(call)
         try:
             try:
                 response = self._request(prepared, stream=True)

@@ -70,9 +70,7 @@ def iter_numbered_pages(fetch: Callable[[int], P], *, label: str, path: str | No
     expected, received, number = page.total_number, 0, 1
     while True:
         if page.total_number != expected:
-            raise TikTokRowCountError(
-                f"{label}: total_number changed from {expected} to {page.total_number} on page {number} (the data "
-                "changed while paging); rerun the task", path=path)
+            raise total_changed_error(label, expected, page, number, path)
         received += len(page.items)
         yield page
         if number >= page.total_page or not page.items:
@@ -80,9 +78,23 @@ def iter_numbered_pages(fetch: Callable[[int], P], *, label: str, path: str | No
         number += 1
         page = fetch(number)
     if received != expected:
-        raise TikTokRowCountError(
-            f"{label}: received {received} rows but TikTok reported total_number={expected} over "
-            f"{page.total_page} page(s); the report is incomplete, nothing was kept", path=path)
+        raise incomplete_error(label, received, expected, page, path)
+
+
+def total_changed_error(label: str, expected: int, page: NumberedPage, number: int,
+                        path: str | None) -> TikTokRowCountError:
+    """``total_number`` of page ``number`` differs from page 1's."""
+    return TikTokRowCountError(
+        f"{label}: total_number changed from {expected} to {page.total_number} on page {number} (the data "
+        "changed while paging); rerun the task", path=path)
+
+
+def incomplete_error(label: str, received: int, expected: int, last: NumberedPage,
+                     path: str | None) -> TikTokRowCountError:
+    """The pages' rows do not add up to ``total_number``."""
+    return TikTokRowCountError(
+        f"{label}: received {received} rows but TikTok reported total_number={expected} over "
+        f"{last.total_page} page(s); the report is incomplete, nothing was kept", path=path)
 
 
 def iter_cursor_pages(fetch: Callable[[Any], CursorPage], *, label: str, path: str | None = None,
@@ -104,4 +116,5 @@ def iter_cursor_pages(fetch: Callable[[Any], CursorPage], *, label: str, path: s
     raise TikTokRowCountError(f"{label}: more than {max_pages} pages; stopping", path=path)
 
 
-__all__ = ["CursorPage", "NumberedPage", "iter_cursor_pages", "iter_numbered_pages"]
+__all__ = ["CursorPage", "NumberedPage", "incomplete_error", "iter_cursor_pages", "iter_numbered_pages",
+           "total_changed_error"]

@@ -2,8 +2,11 @@
 
 ``CSV_STRING`` tasks answer ``/report/task/download/`` with the CSV body itself; ``CSV_DOWNLOAD`` and
 ``XLSX_DOWNLOAD`` tasks answer JSON with a pre-signed ``download_url`` valid for one hour (a fresh one
-is requested when it has expired). Bytes flow in 4 MiB chunks from the socket into a sink that the
-caller opens per attempt (the hook gives an atomic temporary object), so memory stays bounded.
+is requested when it has expired). Bytes flow in 8 MiB pieces from the socket into a sink that the
+caller opens per attempt (the hook gives an atomic temporary object), so memory stays bounded. The pieces
+are read into one reused buffer (``StreamedResponse.iter_reused``: ``readinto``, no per-chunk ``bytes``),
+so the sink must consume (write or copy) each piece before the next arrives, as every file-like object's
+``write`` does.
 
 Retries follow the client's one :class:`~airflow_provider_tiktok.api.core.retry.RetryPolicy`: a
 transport error (on the answer or mid-stream) restarts the whole attempt into a fresh sink, at most
@@ -13,12 +16,13 @@ the two never multiply. "Task not ready" (40201) is asked again after a doubling
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import logging
 import time
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from airflow_provider_tiktok.api.core.client import TikTokClient
 from airflow_provider_tiktok.api.core.errors import (
@@ -29,13 +33,13 @@ from airflow_provider_tiktok.api.marketing import reports
 
 log = logging.getLogger(__name__)
 
-CHUNK_SIZE = 4 * 1024 * 1024
+CHUNK_SIZE = 8 * 1024 * 1024
 #: Longest pause between two download attempts answered "task not ready" (40201).
 MAX_NOT_READY_WAIT = 300.0
 
 
 class ByteSink(Protocol):
-    def write(self, data: bytes) -> int: ...
+    def write(self, data: bytes | bytearray) -> int: ...
 
 
 #: Opens a fresh sink for one attempt; leaving the context with an exception must discard it.
@@ -61,15 +65,37 @@ class _Copier:
         self.bytes_in = 0
         self.on_progress = on_progress
 
-    def copy(self, chunks: Iterable[bytes]) -> None:
-        for chunk in chunks:
-            if not chunk:
-                continue
-            self.sink.write(chunk)
-            self.bytes_in += len(chunk)
-            rows = self.counter.feed(chunk) if self.counter is not None else 0
-            if self.on_progress is not None:
-                self.on_progress(len(chunk), rows)
+    def copy(self, chunks: Iterable[bytes | bytearray]) -> None:
+        """Write every chunk; count rows in a helper thread meanwhile (at most one chunk behind).
+
+        Counting holds the GIL while reading the socket and writing the file release it, so the two
+        overlap. A chunk is counted before the one after next is read (``iter_reused(buffers=2)``).
+        """
+        counter = self.counter
+        if counter is None:
+            for chunk in chunks:
+                self.sink.write(chunk)
+                self.bytes_in += len(chunk)
+                if self.on_progress is not None:
+                    self.on_progress(len(chunk), 0)
+            return
+        with cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="tiktok-row-count") as pool:
+            pending: cf.Future[int] | None = None
+            size = 0
+            for chunk in chunks:
+                if not chunk:
+                    continue
+                self.sink.write(chunk)
+                self.bytes_in += len(chunk)
+                rows = pending.result() if pending is not None else 0
+                if pending is not None and self.on_progress is not None:
+                    self.on_progress(size, rows)
+                # A bytearray has every bytes method the counter uses (in, replace, split, indexing).
+                pending, size = pool.submit(counter.feed, cast(bytes, chunk)), len(chunk)
+            if pending is not None:
+                rows = pending.result()
+                if self.on_progress is not None:
+                    self.on_progress(size, rows)
 
 
 def _copy_from_url(client: TikTokClient, link: reports.DownloadLink, task_id: str, advertiser_id: str,
@@ -77,7 +103,7 @@ def _copy_from_url(client: TikTokClient, link: reports.DownloadLink, task_id: st
     for refresh in range(max_url_refreshes + 1):
         try:
             with client.open_url(link.download_url, retry=False) as response:
-                copier.copy(response.iter_bytes(CHUNK_SIZE))
+                copier.copy(response.iter_reused(CHUNK_SIZE, buffers=2))
             return
         except TikTokDownloadURLExpiredError:
             if refresh >= max_url_refreshes:
@@ -96,7 +122,7 @@ def _attempt(client: TikTokClient, task_id: str, advertiser_id: str, open_sink: 
             if response.is_json:
                 link = response.json_data
             else:
-                copier.copy(response.iter_bytes(CHUNK_SIZE))
+                copier.copy(response.iter_reused(CHUNK_SIZE, buffers=2))
         if link is not None:
             output_format = link.output_format or "CSV_DOWNLOAD"
             if output_format == "XLSX_DOWNLOAD":

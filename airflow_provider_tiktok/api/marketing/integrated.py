@@ -11,7 +11,11 @@ call. :class:`SyncReportReader` runs it on a :class:`~airflow_provider_tiktok.ap
 * an answer carrying ``X-Tt-Ads-Throttle`` (TikTok kept only the newest 20,000 ads) is reported
   through ``on_warning``;
 * 40067 (query too large) on a chunk's first page splits that chunk in two and retries each half,
-  down to one day.
+  down to one day;
+* with ``max_concurrency`` > 1, pages, date chunks and (:meth:`SyncReportReader.iter_requests`) advertisers
+  are fetched that many at a time on worker threads (:mod:`~airflow_provider_tiktok.api.core.concurrent_pager`)
+  and still handed out in the sequential order, so the output is byte-identical; the client's rate budget
+  keeps the requests inside the app's QPS.
 
 No Airflow import here.
 """
@@ -19,6 +23,7 @@ No Airflow import here.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +31,7 @@ from typing import Any
 from airflow_provider_tiktok.api import spec
 from airflow_provider_tiktok.api.core.call import ApiCall
 from airflow_provider_tiktok.api.core.client import TikTokClient
+from airflow_provider_tiktok.api.core.concurrent_pager import check_concurrency, iter_parts_pages
 from airflow_provider_tiktok.api.core.errors import (
     TikTokQueryTooLargeError,
     TikTokRowCountError,
@@ -216,6 +222,18 @@ class ReadStats:
     total_metrics: list[dict[str, Any]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ReportPart:
+    """One paged query of a concurrent read: a request (advertiser) over one date chunk."""
+
+    request: SyncReportRequest
+    window: ReportWindow | None
+    label: str
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class SyncReportReader:
     """Reads a :class:`SyncReportRequest` over a window, page by page (see module docstring).
 
@@ -224,34 +242,102 @@ class SyncReportReader:
     :param allow_chunking: cut long windows into several requests (else a long window is an error).
     :param split_on_too_large: on 40067 halve the chunk and retry (down to one day).
     :param on_warning: called with a message for noteworthy answers (ads throttling, splits).
+    :param max_concurrency: requests in flight at most (1: one page after the other).
     """
 
     def __init__(self, client: TikTokClient, request: SyncReportRequest, *, allow_chunking: bool = True,
-                 split_on_too_large: bool = True, on_warning: Callable[[str], None] | None = None) -> None:
+                 split_on_too_large: bool = True, on_warning: Callable[[str], None] | None = None,
+                 max_concurrency: int = 1) -> None:
         self.client = client
         self.request = request
         self.allow_chunking = allow_chunking
         self.split_on_too_large = split_on_too_large
         self.on_warning = on_warning or log.warning
+        try:
+            self.max_concurrency = check_concurrency(max_concurrency)
+        except ValueError as exc:
+            raise TikTokValidationError(str(exc)) from None
         self.stats = ReadStats()
+        self._lock = threading.Lock()
 
     def iter_pages(self, window: ReportWindow | None) -> Iterator[list[dict[str, Any]]]:
         """Yield each page's items (``{"dimensions", "metrics"}``) in order over the whole window."""
         self.request.check_window(window, allow_chunking=self.allow_chunking)
+        if self.max_concurrency > 1:
+            for _request, items in self._read_concurrently([self.request], window, tag=False):
+                yield items
+            return
         if self.request.query_lifetime or window is None:
             yield from self._read_chunk(None)
             return
         for chunk in chunk_window(window, self.request.max_days):
             yield from self._read_chunk(chunk)
 
-    def _fetch(self, window: ReportWindow | None, page: int) -> ReportPage:
-        with self.client.stream(self.request.api_call(window, page)) as response:
+    def iter_requests(self, requests: Sequence[SyncReportRequest],
+                      window: ReportWindow | None) -> Iterator[tuple[SyncReportRequest, list[dict[str, Any]]]]:
+        """``(request, items)`` of several requests (e.g. one per advertiser) over ``window``, in order.
+
+        All requests' pages and chunks are fetched up to ``max_concurrency`` at a time; the order is request
+        by request, chunk by chunk, page by page, as if read one after the other.
+        """
+        for request in requests:
+            request.check_window(window, allow_chunking=self.allow_chunking)
+        yield from self._read_concurrently(requests, window, tag=True)
+
+    def _parts(self, request: SyncReportRequest, window: ReportWindow | None, tag: bool) -> list[ReportPart]:
+        prefix = f"{request.advertiser_id or request.bc_id or ','.join(request.advertiser_ids or ())} " if tag else ""
+        if request.query_lifetime or window is None:
+            return [ReportPart(request, None, prefix + "lifetime")]
+        return [ReportPart(request, chunk, f"{prefix}{chunk}") for chunk in chunk_window(window, request.max_days)]
+
+    def _split(self, part: ReportPart, exc: BaseException) -> list[ReportPart] | None:
+        window = part.window
+        if not (isinstance(exc, TikTokQueryTooLargeError) and self.split_on_too_large and window is not None
+                and window.days > 1):
+            return None
+        halves = window.halves()
+        with self._lock:
+            self.stats.splits += 1
+        self.on_warning(f"TikTok answered 40067 (query too large) for {part.label}: retrying as {halves[0]} and "
+                        f"{halves[1]}")
+        prefix = part.label[:-len(str(window))]
+        return [ReportPart(part.request, half, f"{prefix}{half}") for half in halves]
+
+    def _read_concurrently(self, requests: Sequence[SyncReportRequest], window: ReportWindow | None, *,
+                           tag: bool) -> Iterator[tuple[SyncReportRequest, list[dict[str, Any]]]]:
+        parts = [part for request in requests for part in self._parts(request, window, tag)]
+        current: ReportPart | None = None
+        pages = iter_parts_pages(parts, lambda part, number: self._fetch(part.window, number, part.request),
+                                 max_concurrency=self.max_concurrency, expand=self._split, label=str,
+                                 path=spec.Paths.REPORT_INTEGRATED_GET)
+        for part, page in pages:
+            if part is not current:  # page 1 of the next chunk
+                current = part
+                self.stats.chunks.append(part.label)
+                if page.total_metrics is not None:
+                    self.stats.total_metrics.append({"window": part.label, **page.total_metrics})
+            self._note_throttle(page, part.label)
+            self.stats.rows += len(page.items)
+            if page.items:
+                yield part.request, page.items
+
+    def _note_throttle(self, page: ReportPage, label: str) -> None:
+        if page.throttled and not self.stats.throttled:
+            self.stats.throttled = True
+            self.on_warning(
+                f"TikTok truncated the report for {label} to {spec.SYNC_REPORT_AD_LIMIT:,} ads "
+                f"({spec.ADS_THROTTLE_HEADER}: {page.throttled}); filter by campaign_ids/adgroup_ids or use "
+                "an async report to get every ad")
+
+    def _fetch(self, window: ReportWindow | None, page: int, request: SyncReportRequest | None = None) -> ReportPage:
+        with self.client.stream((request or self.request).api_call(window, page)) as response:
             if not response.is_json:
                 raise TikTokTransportError("/report/integrated/get/ answered without a JSON body",
                                            http_status=response.status, path=spec.Paths.REPORT_INTEGRATED_GET)
             result: ReportPage = response.json_data
             throttle = response.headers.get(spec.ADS_THROTTLE_HEADER)
-        self.stats.requests += 1
+        with self._lock:
+            self.stats.requests += 1
         if throttle:
             result.throttled = throttle
         return result
@@ -276,12 +362,7 @@ class SyncReportReader:
         pages = iter_numbered_pages(lambda number: self._fetch(window, number), label=label,
                                     path=spec.Paths.REPORT_INTEGRATED_GET, first=first)
         for page in pages:
-            if page.throttled and not self.stats.throttled:
-                self.stats.throttled = True
-                self.on_warning(
-                    f"TikTok truncated the report for {label} to {spec.SYNC_REPORT_AD_LIMIT:,} ads "
-                    f"({spec.ADS_THROTTLE_HEADER}: {page.throttled}); filter by campaign_ids/adgroup_ids or use "
-                    "an async report to get every ad")
+            self._note_throttle(page, label)
             self.stats.rows += len(page.items)
             if page.items:
                 yield page.items
@@ -290,6 +371,7 @@ class SyncReportReader:
 __all__ = [
     "ReadStats",
     "ReportPage",
+    "ReportPart",
     "SyncReportReader",
     "SyncReportRequest",
     "TikTokRowCountError",

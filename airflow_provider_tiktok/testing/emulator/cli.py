@@ -44,6 +44,12 @@ def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     p.add_argument("--no-rotate-refresh-tokens", action="store_true")
     p.add_argument("--app-qps", type=int)
     p.add_argument("--advertiser-qps", type=int)
+    p.add_argument("--endpoint-qps", type=int,
+                   help="per-endpoint QPS limit of the app (TikTok's Basic tier: 10); over it: code 40100")
+    p.add_argument("--latency-seconds", type=float, help="fixed delay of every answer (e.g. 0.2)")
+    p.add_argument("--latency-per-row-seconds", type=float,
+                   help="extra delay per row of a page (e.g. 0.0008: a 1,000-row page takes 1 s with 0.2 fixed)")
+    p.add_argument("--latency-jitter", type=float, help="random factor 1 +- this fraction on each delay (e.g. 0.1)")
     p.add_argument("--max-query-rows", type=int)
     p.add_argument("--stall-seconds", type=float)
     p.add_argument("--conn-id", default="tiktok_default")
@@ -58,7 +64,8 @@ def knobs_from_args(args: argparse.Namespace) -> dict[str, Any]:
     names = (
         "host port seed app_id app_secret ads_per_advertiser queuing_seconds processing_seconds "
         "task_failure_message report_rows report_bytes download_url_ttl access_token_ttl refresh_token_ttl "
-        "app_qps advertiser_qps max_query_rows stall_seconds"
+        "app_qps advertiser_qps max_query_rows stall_seconds endpoint_qps latency_seconds latency_per_row_seconds "
+        "latency_jitter"
     ).split()
     knobs = {n: getattr(args, n) for n in names if getattr(args, n) is not None}
     if args.no_rotate_refresh_tokens:

@@ -90,6 +90,16 @@ class EmulatorConfig:
     # Rate limits (requests per sliding 1-second window); None = unlimited.
     app_qps: int | None = None
     advertiser_qps: int | None = None
+    #: Per endpoint and app: one limit for every endpoint (int), or ``{path: limit}`` with an optional
+    #: ``"*"`` for the others (e.g. ``{"*": 10, "/report/task/create/": 2}``, TikTok's Basic tier).
+    endpoint_qps: int | dict[str, int] | None = None
+
+    # Latency (TikTok answers a 1,000-row report page in about a second). Every answer is delayed by
+    # ``latency_seconds + latency_per_row_seconds * rows`` (rows of the answer's ``data.list``), times a
+    # uniform random factor in ``[1 - latency_jitter, 1 + latency_jitter]`` (seeded by ``seed``). 0 = off.
+    latency_seconds: float = 0.0
+    latency_per_row_seconds: float = 0.0
+    latency_jitter: float = 0.0
 
     #: Default duration of a "stall" fault.
     stall_seconds: float = 600.0
@@ -100,7 +110,19 @@ class EmulatorConfig:
         unknown = set(knobs) - names
         if unknown:
             raise TypeError(f"unknown emulator knob(s): {', '.join(sorted(unknown))}")
-        return cls(**knobs)
+        config = cls(**knobs)
+        for name in ("latency_seconds", "latency_per_row_seconds", "latency_jitter"):
+            if getattr(config, name) < 0:
+                raise ValueError(f"{name} must be >= 0, got {getattr(config, name)!r}")
+        if config.latency_jitter > 1:
+            raise ValueError(f"latency_jitter is a fraction from 0 to 1, got {config.latency_jitter!r}")
+        return config
+
+    def endpoint_limit(self, key: str) -> int | None:
+        """The per-endpoint QPS limit of endpoint ``key`` (None: not limited)."""
+        if isinstance(self.endpoint_qps, dict):
+            return self.endpoint_qps.get(key, self.endpoint_qps.get("*"))
+        return self.endpoint_qps
 
     def ads_for(self, advertiser_id: str) -> int:
         if isinstance(self.ads_per_advertiser, dict):

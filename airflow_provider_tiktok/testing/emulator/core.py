@@ -13,7 +13,12 @@ from airflow_provider_tiktok.api.spec import API_FAMILIES
 from airflow_provider_tiktok.testing.emulator.config import EmulatorConfig
 from airflow_provider_tiktok.testing.emulator.data import ReportPlan
 from airflow_provider_tiktok.testing.emulator.faults import FaultPlan, FaultSpec, normalize_key
-from airflow_provider_tiktok.testing.emulator.ratelimit import SlidingWindowLimiter
+from airflow_provider_tiktok.testing.emulator.ratelimit import (
+    KeyedLimiter,
+    LatencyModel,
+    SlidingWindowLimiter,
+    peak_per_window,
+)
 from airflow_provider_tiktok.testing.emulator.requestlog import RequestLog
 from airflow_provider_tiktok.testing.emulator.routing import route_table
 from airflow_provider_tiktok.testing.emulator.server import EmulatorHTTPServer
@@ -34,6 +39,9 @@ class TikTokEmulator:
         self.faults = FaultPlan()
         self.app_limiter = SlidingWindowLimiter(self.config.app_qps)
         self.advertiser_limiter = SlidingWindowLimiter(self.config.advertiser_qps)
+        self.endpoint_limiter = KeyedLimiter(self.config.endpoint_limit)
+        self.latency = LatencyModel(self.config.latency_seconds, self.config.latency_per_row_seconds,
+                                    self.config.latency_jitter, seed=self.config.seed)
         self.routes = route_table()
         self.request_log = RequestLog()
         #: Set while stopping: wakes requests stalled by a fault.
@@ -162,6 +170,21 @@ class TikTokEmulator:
 
     def count(self, path: str) -> int:
         return self.request_log.count(normalize_key(path))
+
+    def peak_qps(self, path: str | None = None, *, window: float = 1.0) -> int:
+        """The most requests (of endpoint ``path``, or all) that arrived within any ``window`` seconds."""
+        key = normalize_key(path) if path is not None else None
+        return peak_per_window((r["t"] for r in self.request_log.records() if key is None or r["path"] == key),
+                               window)
+
+    def codes(self, path: str | None = None) -> dict[Any, int]:
+        """How many answers carried each envelope ``code`` (of endpoint ``path``, or all)."""
+        key = normalize_key(path) if path is not None else None
+        counts: dict[Any, int] = {}
+        for r in self.request_log.records():
+            if key is None or r["path"] == key:
+                counts[r.get("code")] = counts.get(r.get("code"), 0) + 1
+        return counts
 
     def reset_log(self) -> None:
         """Clear the request log and counters (fault ``on_call`` numbers restart at 1)."""

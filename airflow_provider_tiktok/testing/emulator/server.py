@@ -8,6 +8,7 @@ import re
 import selectors
 import socket
 import threading
+import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
@@ -17,7 +18,7 @@ import airflow_provider_tiktok.testing.emulator.constants as C
 from airflow_provider_tiktok.testing.emulator.auth import authenticate, request_advertiser
 from airflow_provider_tiktok.testing.emulator.faults import Fault, FaultPlan, gateway_page
 from airflow_provider_tiktok.testing.emulator.interface import Emulator, Route
-from airflow_provider_tiktok.testing.emulator.ratelimit import SlidingWindowLimiter
+from airflow_provider_tiktok.testing.emulator.ratelimit import KeyedLimiter, LatencyModel, SlidingWindowLimiter
 from airflow_provider_tiktok.testing.emulator.requestlog import RequestLog
 from airflow_provider_tiktok.testing.emulator.routing import FILES_KEY, RouteTable
 from airflow_provider_tiktok.testing.emulator.wire import (
@@ -44,6 +45,8 @@ class ServedEmulator(Emulator, Protocol):
     request_log: RequestLog
     app_limiter: SlidingWindowLimiter
     advertiser_limiter: SlidingWindowLimiter
+    endpoint_limiter: KeyedLimiter
+    latency: LatencyModel
     #: Set by ``stop()``: wakes requests stalled by a fault.
     stopping: threading.Event
 
@@ -182,7 +185,8 @@ def dispatch(emu: ServedEmulator, h: EmulatorRequestHandler) -> None:
     key, family, route = emu.routes.resolve(method, url.path)
 
     call_no = emu.request_log.next_call(key)
-    record: dict[str, Any] = {"method": method, "path": key, "query": redact(query), "body": None, "call": call_no}
+    record: dict[str, Any] = {"method": method, "path": key, "query": redact(query), "body": None, "call": call_no,
+                              "t": time.monotonic()}
     req = Request(method=method, path=url.path, key=key, query=query, headers=h.headers, body=body)
     writer = WireWriter(h)
     log_id = new_request_id()
@@ -210,6 +214,10 @@ def dispatch(emu: ServedEmulator, h: EmulatorRequestHandler) -> None:
         resp = _fault_response(fault, family, log_id)
     else:
         resp = _run(emu, req, route, family, log_id, record)
+    if emu.latency.enabled:
+        data = getattr(resp.body, "data", None)  # a success envelope not rendered yet
+        rows = data.get("list") if isinstance(data, dict) else None
+        emu.stopping.wait(emu.latency.delay(len(rows) if isinstance(rows, list) else 0))
     resp = render(resp, log_id)
     record["status"] = resp.status
     if fault is not None and fault.kind == "truncate":
@@ -229,6 +237,10 @@ def _run(emu: ServedEmulator, req: Request, route: Route, family: str, log_id: s
                 raise ApiError(
                     40100, f"Too many requests. The QPS limit of this app is {emu.config.app_qps}, please retry later."
                 )
+            if not emu.endpoint_limiter.allow(req.key):
+                raise ApiError(
+                    40100, f"Too many requests. The QPS limit of this app for {req.key} is "
+                    f"{emu.endpoint_limiter.limit(req.key)}, please retry later.")
             if route.auth:
                 req.token = authenticate(emu.state, req)
                 adv = request_advertiser(req)
