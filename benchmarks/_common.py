@@ -205,6 +205,27 @@ class Figure:
     baseline_runs: list[float] = field(default_factory=list)
 
 
+def bare_page_loop(url: str, params: Mapping[str, str], token: str, dest: str) -> None:
+    """The baseline of the paging benchmarks: ``requests`` pages 1..total_page, raw bodies to ``dest``; emits
+    the child's memory figures and ``pages``."""
+    import requests
+
+    session = requests.Session()
+    probe = MemoryProbe().start()
+    page, pages = 1, 0
+    with open(dest, "wb") as fh:
+        while True:
+            resp = session.get(url, params={**params, "page": str(page)}, headers={"Access-Token": token},
+                               timeout=60)
+            resp.raise_for_status()
+            fh.write(resp.content + b"\n")
+            pages += 1
+            if page >= resp.json()["data"]["page_info"]["total_page"]:
+                break
+            page += 1
+    emit({**probe.stop(), "pages": pages})
+
+
 def median(values: Sequence[float]) -> float:
     return float(statistics.median(values))
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import MIB, EmulatorProcess, Figure, MemoryProbe, child_env, emit, median, run_child
+from _common import MIB, EmulatorProcess, Figure, MemoryProbe, bare_page_loop, child_env, emit, median, run_child
 
 PAGE_SIZE = 1000
 RSS_LIMIT_MIB = 64.0
@@ -64,23 +64,8 @@ def run(ads: int, runs: int) -> list[Figure]:
 
 
 def bare(api_url: str, token: str, advertiser_id: str, dest: str) -> None:
-    import requests
-
-    session = requests.Session()
     params = {"advertiser_id": advertiser_id, "page_size": str(PAGE_SIZE), "fields": json.dumps(fields())}
-    probe = MemoryProbe().start()
-    page, pages = 1, 0
-    with open(dest, "wb") as fh:
-        while True:
-            resp = session.get(api_url + "/ad/get/", params={**params, "page": str(page)},
-                               headers={"Access-Token": token}, timeout=60)
-            resp.raise_for_status()
-            fh.write(resp.content + b"\n")
-            pages += 1
-            if page >= resp.json()["data"]["page_info"]["total_page"]:
-                break
-            page += 1
-    emit({**probe.stop(), "pages": pages})
+    bare_page_loop(api_url + "/ad/get/", params, token, dest)
 
 
 def child(advertiser_id: str, destination: str) -> None:

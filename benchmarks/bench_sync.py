@@ -23,7 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import EmulatorProcess, Figure, MemoryProbe, child_env, emit, median, run_child
+from _common import EmulatorProcess, Figure, MemoryProbe, bare_page_loop, child_env, emit, median, run_child
 
 DAYS = 20
 SDK_PACKAGE = "tiktok-business-api-sdk-official"
@@ -102,25 +102,10 @@ def run(rows: int, runs: int) -> list[Figure]:
 
 
 def bare(api_url: str, token: str, advertiser_id: str, dest: str) -> None:
-    import requests
-
-    session = requests.Session()
     # Encoded as the provider encodes them, so both hit the same cached pages.
     params = {k: json.dumps(v, separators=(",", ":")) if isinstance(v, list) else str(v)
               for k, v in query(advertiser_id).items()}
-    probe = MemoryProbe().start()
-    page, pages = 1, 0
-    with open(dest, "wb") as fh:
-        while True:
-            resp = session.get(api_url + "/report/integrated/get/", params={**params, "page": str(page)},
-                               headers={"Access-Token": token}, timeout=60)
-            resp.raise_for_status()
-            fh.write(resp.content + b"\n")
-            pages += 1
-            if page >= resp.json()["data"]["page_info"]["total_page"]:
-                break
-            page += 1
-    emit({**probe.stop(), "pages": pages})
+    bare_page_loop(api_url + "/report/integrated/get/", params, token, dest)
 
 
 def sdk(base_url: str, token: str, advertiser_id: str, dest: str) -> None:
