@@ -188,6 +188,36 @@ async def _adraw(url: str, base: str, token: str, advertiser: str, start_at: flo
     return sent
 
 
+def _draw_in_processes(target: Any, args: tuple[Any, ...], loop: Any, *, ready_timeout: float,
+                       result_timeout: float, before_start: Any = None) -> dict[str, Any]:
+    """Run ``target(*args, ready, go, start_at, results, name)`` in PROCESSES spawned processes and ``loop(start_at)``
+    (the event loop standing for the triggerer) here, all starting together; what each returned, by name."""
+    ctx = multiprocessing.get_context("spawn")
+    ready, go, start_at, results = ctx.Barrier(PROCESSES + 1), ctx.Event(), ctx.Value("d", 0.0), ctx.Queue()
+    procs = [ctx.Process(target=target, args=(*args, ready, go, start_at, results, f"p{i}"), daemon=True)
+             for i in range(PROCESSES)]
+    for proc in procs:
+        proc.start()
+    try:
+        ready.wait(timeout=ready_timeout)  # every process has imported and built its budget
+        if before_start is not None:
+            before_start()
+        start_at.value = time.time() + 0.5
+        go.set()
+        drawn = {"loop": asyncio.run(loop(start_at.value))}
+        for _ in procs:
+            name, value = results.get(timeout=result_timeout)
+            drawn[name] = value
+        for proc in procs:
+            proc.join(timeout=30)
+            assert proc.exitcode == 0
+    finally:
+        for proc in procs:
+            if proc.is_alive():
+                proc.kill()
+    return drawn
+
+
 def test_processes_and_an_event_loop_stay_inside_the_app_limit(redis_url: str, tmp_path: Path) -> None:
     with TikTokEmulator(app_qps=EMULATOR_QPS) as emu:
         base, token, advertiser = emu.api_url, emu.access_token, emu.advertiser_ids[0]
@@ -197,27 +227,9 @@ def test_processes_and_an_event_loop_stay_inside_the_app_limit(redis_url: str, t
         time.sleep(1.1)  # let the emulator's 1-second window empty
         emu.reset_log()
 
-        ctx = multiprocessing.get_context("spawn")
-        ready, go, start_at, results = ctx.Barrier(PROCESSES + 1), ctx.Event(), ctx.Value("d", 0.0), ctx.Queue()
-        procs = [ctx.Process(target=_draw, args=(redis_url, base, token, advertiser, ready, go, start_at, results,
-                                                 f"p{i}"), daemon=True) for i in range(PROCESSES)]
-        for proc in procs:
-            proc.start()
-        try:
-            ready.wait(timeout=90)  # every process has imported and built its budget
-            start_at.value = time.time() + 0.5
-            go.set()
-            sent = {"loop": asyncio.run(_adraw(redis_url, base, token, advertiser, start_at.value))}
-            for _ in procs:
-                name, rows = results.get(timeout=60)
-                sent[name] = rows
-            for proc in procs:
-                proc.join(timeout=30)
-                assert proc.exitcode == 0
-        finally:
-            for proc in procs:
-                if proc.is_alive():
-                    proc.kill()
+        sent = _draw_in_processes(_draw, (redis_url, base, token, advertiser),
+                                  lambda start: _adraw(redis_url, base, token, advertiser, start),
+                                  ready_timeout=90, result_timeout=60)
         log = emu.requests
 
     codes = [code for rows in sent.values() for _, code in rows]
@@ -278,28 +290,8 @@ def test_hooks_of_three_processes_and_an_event_loop_share_the_connections_budget
         conn_json = json.dumps(conn)
         monkeypatch.setenv("AIRFLOW_CONN_TIKTOK_DEFAULT", conn_json)
         advertiser = emu.advertiser_ids[0]
-        ctx = multiprocessing.get_context("spawn")
-        ready, go, start_at, results = ctx.Barrier(PROCESSES + 1), ctx.Event(), ctx.Value("d", 0.0), ctx.Queue()
-        procs = [ctx.Process(target=_hook_draw, args=(conn_json, advertiser, ready, go, start_at, results, f"p{i}"),
-                             daemon=True) for i in range(PROCESSES)]
-        for proc in procs:
-            proc.start()
-        try:
-            ready.wait(timeout=120)
-            emu.reset_log()
-            start_at.value = time.time() + 0.5
-            go.set()
-            counts = {"loop": asyncio.run(_hook_adraw(advertiser, start_at.value))}
-            for _ in procs:
-                name, count = results.get(timeout=90)
-                counts[name] = count
-            for proc in procs:
-                proc.join(timeout=30)
-                assert proc.exitcode == 0
-        finally:
-            for proc in procs:
-                if proc.is_alive():
-                    proc.kill()
+        counts = _draw_in_processes(_hook_draw, (conn_json, advertiser), lambda start: _hook_adraw(advertiser, start),
+                                    ready_timeout=120, result_timeout=90, before_start=emu.reset_log)
         log = [r for r in emu.requests if r["path"] == "/advertiser/info/"]
     assert not [r for r in log if r.get("code") == 40100], "the shared budget let the app exceed TikTok's limit"
     assert all(count >= 5 for count in counts.values()), counts  # every process and the event loop drew
