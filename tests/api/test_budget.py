@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import threading
 import time
 
@@ -159,3 +160,37 @@ def test_coroutines_and_threads_draw_from_the_same_windows() -> None:
     thread.join()
     assert len(stamps) == 10
     assert peak_per_window(stamps) <= 5
+
+
+def test_a_late_wake_up_pushes_the_later_sends_back() -> None:
+    """A thread that oversleeps (a busy machine) must not leave right before the next one."""
+    clock = FakeClock()
+    late = {3: 0.08}  # the 4th wait (before the 5th send) oversleeps by 0.08 s
+
+    def sleep(seconds: float) -> None:
+        clock.sleep(seconds + late.pop(len(clock.sleeps), 0.0))
+
+    budget = LocalRateBudget({"*": 10}, margin=0.1, clock=clock, sleep=sleep)
+    sent = []
+    for _ in range(8):
+        budget.acquire("/report/integrated/get/")
+        sent.append(clock.now)
+    gaps = [b - a for a, b in itertools.pairwise(sent)]
+    assert min(gaps) == pytest.approx(0.11)
+    assert gaps[3] == pytest.approx(0.19)  # the late one left 0.08 s late ...
+    assert sent[5] == pytest.approx(sent[4] + 0.11)  # ... and the next one a spacing after it, not on plan
+
+
+def test_a_reserved_slot_is_checked_again_against_the_real_last_send() -> None:
+    """Two threads whose slots follow each other: the first wakes late, the second waits one spacing more."""
+    clock = FakeClock()
+    budget = LocalRateBudget({"*": 10}, margin=0.1, clock=clock, sleep=clock.sleep)
+    budget.acquire("k")  # sent at 100.0
+    first, delay_first = budget._reserve("k", 1)
+    second, delay_second = budget._reserve("k", 1)
+    assert (delay_first, delay_second) == (pytest.approx(0.11), pytest.approx(0.22))
+    clock.now = 100.30  # the first wakes late, after the second's slot
+    assert budget._release(first, 1) == 0.0
+    assert budget._release(second, 1) == pytest.approx(0.11)  # not at once: one spacing after the first
+    clock.now = 100.41
+    assert budget._release(second, 1) == 0.0

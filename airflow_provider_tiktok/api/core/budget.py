@@ -86,12 +86,18 @@ class _Window:
     ``qps`` of them even when some are delayed on the way by up to ``margin``. Spreading, rather than letting
     ``slots`` requests start at once, matters: a burst of threads sending together leaves unevenly (they
     queue for the GIL and the CPU), and TikTok counts arrivals per sliding second.
+
+    Two steps per send: :meth:`reserve` hands out the next slot (callers wait their turn in order), and
+    :meth:`release` lets the request leave only when it is at least one spacing after the previous send that
+    actually left. A thread that wakes late (a busy machine) thus pushes the later sends back instead of
+    leaving right before them: the spacing holds between real send times, not only between planned ones.
     """
 
     def __init__(self, qps: float, margin: float) -> None:
         slots = max(1, math.floor(qps))
         self.spacing = (slots / qps + margin) / slots
         self.next_at = -math.inf
+        self.last_sent = -math.inf
 
     def reserve(self, now: float, cost: int) -> float:
         """Claim ``cost`` send times; return the last one (the caller sleeps until then)."""
@@ -100,6 +106,15 @@ class _Window:
             at = max(now, self.next_at)
             self.next_at = at + self.spacing
         return at
+
+    def release(self, now: float, cost: int) -> float:
+        """0.0 when a request may leave at ``now`` (recorded as sent), else the seconds still to wait."""
+        earliest = self.last_sent + cost * self.spacing  # ``cost`` slots after the previous real send
+        if now < earliest:
+            return earliest - now
+        self.last_sent = now
+        self.next_at = max(self.next_at, now + self.spacing)
+        return 0.0
 
 
 class LocalRateBudget:
@@ -113,7 +128,9 @@ class LocalRateBudget:
     :param sleep: blocking sleep (tests).
 
     Reservations are taken under a short lock and the wait happens outside it: a thread sleeps with
-    ``time.sleep``, a coroutine with ``asyncio.sleep``; both draw from the same windows.
+    ``time.sleep``, a coroutine with ``asyncio.sleep``; both draw from the same windows. After the wait the
+    send is checked again against the last real send (see :class:`_Window`), so a late wake-up never lets two
+    requests leave closer together than the spacing.
     """
 
     def __init__(self, qps_by_key: Mapping[str, float], *, margin: float = 0.1,
@@ -131,28 +148,44 @@ class LocalRateBudget:
         """Requests per second allowed for ``key`` (None: not limited)."""
         return self.qps_by_key.get(key, self.qps_by_key.get("*"))
 
-    def _delay(self, key: str, cost: int) -> float:
+    def _window(self, key: str, cost: int) -> _Window | None:
         if isinstance(cost, bool) or not isinstance(cost, int) or cost < 1:
             raise ValueError(f"cost must be a whole number >= 1, got {cost!r}")
+        if key not in self._windows:
+            rate = self.rate(key)
+            self._windows[key] = None if rate is None else _Window(rate, self.margin)
+        return self._windows[key]
+
+    def _reserve(self, key: str, cost: int) -> tuple[_Window | None, float]:
+        """The key's window (None: not limited) and the seconds until the reserved slot."""
         with self._lock:
-            if key not in self._windows:
-                rate = self.rate(key)
-                self._windows[key] = None if rate is None else _Window(rate, self.margin)
-            window = self._windows[key]
+            window = self._window(key, cost)
             if window is None:
-                return 0.0
+                return None, 0.0
             now = self._clock()
-            return window.reserve(now, cost) - now
+            return window, window.reserve(now, cost) - now
+
+    def _release(self, window: _Window, cost: int) -> float:
+        with self._lock:
+            return window.release(self._clock(), cost)
 
     def acquire(self, key: str, cost: int = 1) -> None:
-        delay = self._delay(key, cost)
-        if delay > 0:
-            self._sleep(delay)
+        window, delay = self._reserve(key, cost)
+        while window is not None:
+            if delay > 0:
+                self._sleep(delay)
+            delay = self._release(window, cost)
+            if delay <= 0:
+                return
 
     async def aacquire(self, key: str, cost: int = 1) -> None:
-        delay = self._delay(key, cost)
-        if delay > 0:
-            await asyncio.sleep(delay)
+        window, delay = self._reserve(key, cost)
+        while window is not None:
+            if delay > 0:
+                await asyncio.sleep(delay)
+            delay = self._release(window, cost)
+            if delay <= 0:
+                return
 
     def __repr__(self) -> str:
         return f"LocalRateBudget({self.qps_by_key!r}, margin={self.margin})"
