@@ -33,7 +33,7 @@ from airflow_provider_tiktok.api.marketing import reports
 log = logging.getLogger(__name__)
 
 #: Bytes per read: small enough that a piece is still in the CPU cache when it is written and counted
-#: (8 MiB pieces made the download ~1.5x slower: every byte went through memory twice more).
+#: (with 8 MiB pieces every byte went through main memory twice more; benchmarks/NOTES.md has the figures).
 CHUNK_SIZE = 1024 * 1024
 #: Longest pause between two download attempts answered "task not ready" (40201).
 MAX_NOT_READY_WAIT = 300.0
@@ -69,9 +69,9 @@ class _Copier:
     def copy(self, chunks: Iterable[bytes | bytearray]) -> None:
         """Write every chunk, then count its rows while it is still in the CPU cache.
 
-        Measured on a 1 GiB report (``benchmarks/bench_download.py``): counting each 1 MiB piece right after
-        writing it, in this thread, costs less than counting it in a helper thread (which reads it back from
-        memory on another core and contends for the GIL) and is as fast as not counting at all.
+        A helper thread counting one piece behind (the first version) read each piece back from memory on
+        the other core and competed for the GIL; on a 1 GiB report (``benchmarks/bench_download.py``) it was
+        not faster than counting here, and it held a second buffer.
         """
         counter = self.counter
         for chunk in chunks:
