@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,21 +89,58 @@ def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 def run_child(args: Sequence[str], *, env: Mapping[str, str] | None = None, timeout: float = 900,
-              python: str = PY) -> dict[str, Any]:
-    """Run ``python <args>``; return the child's BENCH-RESULT plus its wall time and max RSS."""
+              python: str = PY, on_ready: Callable[[], None] | None = None) -> dict[str, Any]:
+    """Run ``python <args>``; return the child's BENCH-RESULT plus its wall time and max RSS.
+
+    With ``on_ready``, the child must call :func:`wait_for_go` once it has started (imports, connection):
+    the parent then calls ``on_ready`` and lets the child go on, so whatever ``on_ready`` does happens just
+    before the timed part, as it does just before a baseline command started without a Python start-up.
+    """
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.run([python, *args], env=dict(env or child_env()), capture_output=True, text=True,
-                          timeout=timeout, cwd=REPO)
+    errors = tempfile.TemporaryFile("w+")  # a file, not a pipe: a chatty child cannot block on stderr
+    proc = subprocess.Popen([python, *args], env=dict(env or child_env()), stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=errors, text=True, cwd=REPO)
+    head: list[str] = []
+    try:
+        if on_ready is not None:
+            assert proc.stdout is not None and proc.stdin is not None
+            for line in proc.stdout:
+                head.append(line)
+                if line.startswith(READY_LINE):
+                    on_ready()
+                    proc.stdin.write("go\n")
+                    proc.stdin.flush()
+                    break
+        out, _ = proc.communicate(timeout=timeout)
+        errors.seek(0)
+        err = errors.read()
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    finally:
+        errors.close()
+    out = "".join(head) + out
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
-        raise RuntimeError(f"child {args} failed ({proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("BENCH-RESULT ")]
+        raise RuntimeError(f"child {args} failed ({proc.returncode}):\n{out[-2000:]}\n{err[-4000:]}")
+    lines = [line for line in out.splitlines() if line.startswith("BENCH-RESULT ")]
     result: dict[str, Any] = json.loads(lines[-1].split(" ", 1)[1]) if lines else {}
     result["process_wall"] = wall
     result["process_cpu"] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     return result
+
+
+READY_LINE = "BENCH-READY"
+
+
+def wait_for_go() -> None:
+    """Child side of ``run_child(on_ready=...)``: say it is ready, wait for the parent's go."""
+    print(READY_LINE, flush=True)
+    if sys.stdin.readline().strip() != "go":
+        raise RuntimeError("the parent did not say go")
 
 
 def timed_command(cmd: Sequence[str], *, env: Mapping[str, str] | None = None, timeout: float = 900) -> float:
