@@ -54,10 +54,10 @@ def run(ads: int, runs: int) -> list[Figure]:
     note = (f"{ads:,} ads in {result['pages']} pages of {PAGE_SIZE}, {len(fields())} fields; client CPU "
             f"{result['cpu']:.1f}s vs {base['cpu']:.1f}s")
     return [
-        Figure("entities", f"wall time, {ads:,} ads to typed JSONL", wall, "s", "≤ 1.5x bare requests",
+        Figure("7. entities", f"wall time, {ads:,} ads to typed JSONL", wall, "s", "≤ 1.5x bare requests",
                wall / base_wall <= 1.5, base_wall, "bare requests loop, raw JSON", wall / base_wall, note, walls,
                base_walls),
-        Figure("entities", "peak RSS growth of the process", growth, "MiB", f"≤ {RSS_LIMIT_MIB:g} MiB",
+        Figure("7. entities", "peak RSS growth of the process", growth, "MiB", f"≤ {RSS_LIMIT_MIB:g} MiB",
                growth <= RSS_LIMIT_MIB * MIB, median(base_growths), "bare requests loop", None, "", growths,
                base_growths),
     ]
