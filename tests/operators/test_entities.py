@@ -6,6 +6,7 @@ import csv
 import gzip
 import io
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,21 @@ def test_concurrent_pages_write_the_same_bytes_as_one_at_a_time(tiktok_connectio
         assert result["pages"] == 12
         outputs[concurrency] = Path(result["uri"].removeprefix("file://")).read_bytes()
     assert outputs[1] == outputs[6] and outputs[1]
+
+
+@pytest.mark.tiktok_emulator(ads_per_advertiser=60, endpoint_qps=5, latency_seconds=0.05, latency_jitter=0.5)
+def test_concurrent_pages_stay_inside_the_connections_budget(tiktok_emulator: TikTokEmulator, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """8 pages at a time against an endpoint limited to 5 per second, with ``max_qps`` 5: not one 40100."""
+    conn = tiktok_emulator.connection_dict("tiktok_default")
+    conn["extra"]["max_qps"] = 5
+    monkeypatch.setenv("AIRFLOW_CONN_TIKTOK_DEFAULT", json.dumps(conn))
+    started = time.monotonic()
+    result = operator(tmp_path, page_size=5, max_concurrency=8).execute(task_context())
+    assert (result["pages"], result["rows"]) == (12, 60)
+    assert tiktok_emulator.codes("/ad/get/") == {0: 12}
+    assert tiktok_emulator.peak_qps("/ad/get/") <= 5
+    assert time.monotonic() - started >= 2.0  # 12 requests at 5 per 1.1 s: the last leaves 11 x 0.22 s after the first
 
 
 def test_campaigns_to_gzip_csv_with_chosen_fields(tiktok_connection: TikTokEmulator, tmp_path: Path) -> None:
