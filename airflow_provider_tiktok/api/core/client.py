@@ -59,14 +59,13 @@ class StreamedResponse:
         except TRANSPORT_ERRORS as exc:
             raise transport_error(exc, self._path, self._redact) from None
 
-    def iter_reused(self, chunk_size: int = 8 * 1024 * 1024, *, buffers: int = 1) -> Iterator[bytes | bytearray]:
-        """The body in pieces of ``chunk_size`` bytes read into ``buffers`` reused buffers, in turn.
+    def iter_reused(self, chunk_size: int = 1024 * 1024) -> Iterator[bytes | bytearray]:
+        """The body in pieces of ``chunk_size`` bytes, all read into one reused buffer.
 
-        A piece is valid until ``buffers`` more pieces were requested (with one buffer: until the next
-        one): the caller must have used it (written it, counted it) by then. It saves the copies and
-        allocations of :meth:`iter_bytes` (urllib3 hands out one new ``bytes`` per HTTP chunk): with an
-        identity-encoded body, bytes go from the socket straight into the buffer (``readinto``).
-        A compressed body falls back to :meth:`iter_bytes`.
+        A piece is valid until the next one is requested: the caller must have used it (written it,
+        counted it) by then. It saves the copies and allocations of :meth:`iter_bytes` (urllib3 hands out
+        one new ``bytes`` per HTTP chunk): with an identity-encoded body, bytes go from the socket straight
+        into the buffer (``readinto``). A compressed body falls back to :meth:`iter_bytes`.
         """
         raw = getattr(self._response, "raw", None)
         fp = getattr(raw, "_fp", None)  # the http.client response: it undoes chunked encoding in readinto
@@ -75,16 +74,11 @@ class StreamedResponse:
             yield from self.iter_bytes(chunk_size)
             return
         declared = self.headers.get("Content-Length")
-        pool = [bytearray(chunk_size) for _ in range(max(1, buffers))]
-        turn = 0
+        buffer = bytearray(chunk_size)
+        view = memoryview(buffer)
         total = 0
-        view = memoryview(pool[0])
         try:
             while True:
-                buffer = pool[turn % len(pool)]
-                turn += 1
-                view.release()
-                view = memoryview(buffer)
                 filled = 0
                 while filled < chunk_size:
                     n = fp.readinto(view[filled:])
