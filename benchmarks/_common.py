@@ -25,13 +25,23 @@ MIB = 1024 * 1024
 
 # -- memory of the current process (used inside the measured child processes) ----------------------
 
-def proc_status_kib(field_name: str, pid: int | str = "self") -> int:
-    """A ``kB`` field of /proc/<pid>/status (VmRSS, VmHWM, ...)."""
-    with open(f"/proc/{pid}/status") as fh:
+def _kib_field(path: str, field_name: str) -> int:
+    """A ``<name>: <n> kB`` line of a /proc file, in KiB."""
+    with open(path) as fh:
         for line in fh:
             if line.startswith(field_name + ":"):
                 return int(line.split()[1])
     raise KeyError(field_name)
+
+
+def proc_status_kib(field_name: str, pid: int | str = "self") -> int:
+    """A ``kB`` field of /proc/<pid>/status (VmRSS, VmHWM, ...)."""
+    return _kib_field(f"/proc/{pid}/status", field_name)
+
+
+def meminfo_kib(field_name: str) -> int:
+    """A field of /proc/meminfo (MemTotal, MemAvailable, ...), in KiB."""
+    return _kib_field("/proc/meminfo", field_name)
 
 
 def reset_peak_rss() -> None:
@@ -284,11 +294,7 @@ def fmt(value: float | None, unit: str = "") -> str:
 def machine() -> dict[str, str]:
     import importlib.metadata as md
 
-    mem_kib = 0
-    with open("/proc/meminfo") as fh:
-        for line in fh:
-            if line.startswith("MemTotal:"):
-                mem_kib = int(line.split()[1])
+    mem_kib = meminfo_kib("MemTotal")
     cpu = "unknown"
     with open("/proc/cpuinfo") as fh:
         for line in fh:

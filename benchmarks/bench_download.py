@@ -29,6 +29,7 @@ from _common import (
     child_env,
     emit,
     median,
+    meminfo_kib,
     run_child,
     timed_command,
     wait_for_go,
@@ -43,14 +44,6 @@ QUERY = {"report_type": "BASIC", "data_level": "AUCTION_AD", "dimensions": ["ad_
 def digest(path: Path) -> str:
     with open(path, "rb") as fh:
         return hashlib.file_digest(fh, "blake2b").hexdigest()
-
-
-def mem_available_gib() -> float:
-    with open("/proc/meminfo") as fh:
-        for line in fh:
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) / 1024 / 1024
-    return float("nan")
 
 
 def create_ready_task(emu: EmulatorProcess) -> tuple[str, str]:
@@ -92,7 +85,7 @@ def run(size: int, runs: int) -> list[Figure]:
             expected_digest = digest(work / "curl.csv")
             dest = work / "provider.csv"
             shutil.copyfile(work / "curl.csv", dest)  # each side starts with a file of its own to replace
-            available = mem_available_gib()
+            available = meminfo_kib("MemAvailable") / 1024 / 1024  # GiB
             env = child_env(emu.conn_env())
 
             def make_room(path: Path) -> None:
